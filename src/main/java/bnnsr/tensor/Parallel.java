@@ -1,0 +1,58 @@
+package bnnsr.tensor;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * The project's one thread pool. Work is split into a fixed number of contiguous chunks (one per thread), so the
+ * split, and hence float summation order, depends only on the thread count, never on scheduling.
+ */
+public final class Parallel {
+    private static volatile int threads = Integer.getInteger("bnnsr.threads", Runtime.getRuntime().availableProcessors());
+    private static volatile ForkJoinPool pool = new ForkJoinPool(threads);
+
+    private Parallel() {}
+
+    public static int threads() { return threads; }
+
+    /** Sets the number of worker threads (the CLI's --threads). */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        if (n == threads) return;
+        ForkJoinPool old = pool;
+        pool = new ForkJoinPool(n);
+        threads = n;
+        old.shutdown();
+    }
+
+    /** A body run over the half-open index range [from, to). */
+    @FunctionalInterface
+    public interface Range { void run(int from, int to); }
+
+    /** Runs {@code body} over [0, n) split into at most {@link #threads()} contiguous chunks. */
+    public static void forRange(int n, Range body) { forRange(n, threads, body); }
+
+    /** As {@link #forRange(int, Range)} with an explicit chunk count (results may depend on it; keep it fixed). */
+    public static void forRange(int n, int chunks, Range body) {
+        if (n <= 0) return;
+        int k = Math.max(1, Math.min(chunks, n));
+        if (k == 1 || threads == 1 || inPool()) {
+            for (int i = 0; i < k; i++) body.run(start(n, k, i), start(n, k, i + 1));
+            return;
+        }
+        RecursiveAction[] tasks = new RecursiveAction[k];
+        for (int i = 0; i < k; i++) {
+            final int a = start(n, k, i), b = start(n, k, i + 1);
+            tasks[i] = new RecursiveAction() { @Override protected void compute() { body.run(a, b); } };
+        }
+        pool.invoke(new RecursiveAction() {
+            @Override protected void compute() { invokeAll(tasks); }
+        });
+    }
+
+    private static boolean inPool() {
+        return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread t && t.getPool() == pool;
+    }
+
+    private static int start(int n, int k, int i) { return (int) ((long) n * i / k); }
+}
