@@ -1,0 +1,169 @@
+package bnnsr.binarize;
+
+import bnnsr.nn.Param;
+import bnnsr.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A BAM activation-accumulation group (paper Eq. 9-10): n binary convs whose inputs A_1..A_n (full precision,
+ * same shape) are accumulated as S_n = b_1 A_1 + ... + b_n A_n before member n's BN and sign, with
+ * b_i = s_i E(A_i): E a per-pixel statistic along channels (mean |A| by default) and s_i learned scalars
+ * ({@code <name>.s}, shape [n], initialised to 1, shared by all members).
+ * <p>
+ * <b>The graph.</b> A_i is member i's own input tensor, kept by reference (not copied) from member i's forward
+ * until the group's backward is done, so the layers that produce A_i must not overwrite it in between (the
+ * {@link bnnsr.nn.Layer} contract: a layer's output lives until that layer runs again). Member n's backward
+ * computes dL/dA_i for every i it accumulated: its own share is returned as usual, the shares of earlier
+ * members i < n are parked in the group and added to what member i's backward returns. Since A_i is exactly
+ * member i's input, the layer upstream of member i then receives the full dL/dA_i (all later members' uses
+ * included) with no extra wiring: in a residual block conv1 -> ReLU -> conv2, conv1's backward returns
+ * conv1's own path plus conv2's use of the block input, and the block adds its skip. Members must run forward in
+ * order 0..n-1 and backward in reverse order, as any sequential graph does.
+ */
+public final class ActivationAccumulation {
+    private final String name;
+    private final int size;
+    private final BamOptions options;
+    private final Param s;
+    private final Tensor[] inputs, stats, pending;
+    private final boolean[] hasPending;
+    private final long[] generation;
+    private long current;
+
+    public ActivationAccumulation(String name, int size, BamOptions options) {
+        if (size < 1) throw new IllegalArgumentException("group size must be >= 1");
+        this.name = name;
+        this.size = size;
+        this.options = options;
+        if (options.learnedBeta()) {
+            s = new Param(name + ".s", new int[] {size}, false);
+            Arrays.fill(s.value, 1f);
+        } else {
+            s = null;
+        }
+        inputs = new Tensor[size];
+        stats = new Tensor[size];
+        pending = new Tensor[size];
+        hasPending = new boolean[size];
+        generation = new long[size];
+    }
+
+    /** Member {@code index}'s binarizer; {@code bn} is its BatchNorm2d over the accumulated activation. */
+    public BamActivations member(int index, bnnsr.nn.Layer bn) {
+        if (index < 0 || index >= size) throw new IllegalArgumentException("member " + index + " of a group of " + size);
+        return new BamActivations(this, index, bn);
+    }
+
+    public String name() { return name; }
+
+    public int size() { return size; }
+
+    public BamOptions options() { return options; }
+
+    public List<Param> params() { return s == null ? List.of() : List.of(s); }
+
+    private int first(int n) { return options.activationAccumulation() ? 0 : n; }
+
+    /** Records member i's input for this pass (member 0 starts a new pass) and computes its statistic map. */
+    void record(int i, Tensor x) {
+        if (i == 0) {
+            current++;
+            Arrays.fill(hasPending, false);
+        } else {
+            for (int j = first(i); j < i; j++) {
+                if (generation[j] != current)
+                    throw new IllegalStateException(name + ": member " + i + " ran before member " + j + " in this pass");
+                if (!inputs[j].sameShape(x))
+                    throw new IllegalArgumentException(name + ": member inputs differ in shape, " + inputs[j].shape() + " vs " + x.shape());
+            }
+        }
+        generation[i] = current;
+        inputs[i] = x;
+        if (s == null) return;
+        Tensor e = stats[i] = Tensor.reuse(stats[i], x.n, x.h, x.w, 1);
+        boolean abs = options.statistic() == BamOptions.Statistic.MEAN_ABS;
+        int c = x.c;
+        for (int p = 0, np = x.n * x.h * x.w; p < np; p++) {
+            double sum = 0;
+            for (int ch = 0; ch < c; ch++) {
+                float v = x.data[p * c + ch];
+                sum += abs ? Math.abs(v) : v;
+            }
+            e.data[p] = (float) (sum / c);
+        }
+    }
+
+    /** out = sum over the accumulated members i of b_i (.) A_i, b_i = s_i E(A_i) or 1. */
+    void accumulate(int n, Tensor out) {
+        out.zero();
+        int c = out.c, np = out.n * out.h * out.w;
+        for (int i = first(n); i <= n; i++) {
+            float[] a = inputs[i].data;
+            if (s == null) {
+                for (int j = 0, sz = out.size(); j < sz; j++) out.data[j] += a[j];
+                continue;
+            }
+            float si = s.value[i];
+            float[] e = stats[i].data;
+            for (int p = 0; p < np; p++) {
+                float b = si * e[p];
+                for (int ch = p * c; ch < (p + 1) * c; ch++) out.data[ch] += b * a[ch];
+            }
+        }
+    }
+
+    /**
+     * Given dS = dL/dS_n, writes member n's dL/dA_n into {@code dx} (plus what later members parked for it) and
+     * parks dL/dA_i for the earlier members; accumulates dL/ds_i.
+     */
+    void backprop(int n, Tensor dS, Tensor dx) {
+        for (int i = first(n); i <= n; i++) {
+            Tensor target;
+            boolean add;
+            if (i == n) {
+                target = dx;
+                add = false;
+            } else {
+                pending[i] = Tensor.reuse(pending[i], dS.n, dS.h, dS.w, dS.c);
+                target = pending[i];
+                add = hasPending[i];
+                hasPending[i] = true;
+            }
+            inputGradient(i, dS, target, add);
+        }
+        if (hasPending[n]) {
+            float[] p = pending[n].data;
+            for (int j = 0, sz = dx.size(); j < sz; j++) dx.data[j] += p[j];
+            hasPending[n] = false;
+        }
+    }
+
+    /**
+     * dL/dA_i of S = ... + s_i E(A_i) (.) A_i: s_i E_i dS + s_i (sum_c dS A_i) dE/dA_i, written or added to t;
+     * also dL/ds_i = sum dS E_i A_i.
+     */
+    private void inputGradient(int i, Tensor dS, Tensor t, boolean add) {
+        if (s == null) {
+            for (int j = 0, sz = t.size(); j < sz; j++) t.data[j] = (add ? t.data[j] : 0f) + dS.data[j];
+            return;
+        }
+        boolean abs = options.statistic() == BamOptions.Statistic.MEAN_ABS;
+        float si = s.value[i];
+        float[] a = inputs[i].data, e = stats[i].data, g = dS.data;
+        int c = dS.c, np = dS.n * dS.h * dS.w;
+        double ds = 0;
+        for (int p = 0; p < np; p++) {
+            double dotA = 0;
+            for (int ch = p * c; ch < (p + 1) * c; ch++) dotA += g[ch] * a[ch];
+            ds += dotA * e[p];
+            float viaMap = (float) (si * dotA / c), direct = si * e[p];
+            for (int ch = p * c; ch < (p + 1) * c; ch++) {
+                float v = direct * g[ch] + viaMap * (abs ? Sign.absGrad(a[ch]) : 1f);
+                t.data[ch] = add ? t.data[ch] + v : v;
+            }
+        }
+        s.grad[i] += (float) ds;
+    }
+}

@@ -1,0 +1,154 @@
+package bnnsr.binarize;
+
+import bnnsr.nn.Layer;
+import bnnsr.nn.Param;
+import bnnsr.tensor.ConvOps;
+import bnnsr.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * A k x k convolution (stride 1, same size) on binarized inputs with binarized weights:
+ * y = conv(B_A(x), B_W(W)) (.) K + bias, where B_W is a {@link WeightBinarizer} over the latent weights W
+ * ({@code <name>.weight}, OIHW), B_A an {@link ActivationBinarizer}, and K its optional per-pixel output scale.
+ * <p>
+ * <b>Padding convention</b> ({@link #PADDING}): the binarized input is padded with zeros, so a padded tap adds
+ * nothing to the sum (what PyTorch's conv does after a sign). A deployment engine computing in +-1 arithmetic
+ * must subtract the padded taps' contribution at the borders to reproduce it exactly.
+ * <p>
+ * The convolution itself runs through {@link ConvOps#get()} on the float values of the binarized operands (the
+ * training path); gradients go back through ConvOps and the binarizers' STEs.
+ */
+public final class BinaryConv2d implements Layer {
+    /** What a padded tap of a binary conv's input contributes: zero. Recorded in model metadata. */
+    public static final String PADDING = "zero";
+    /** Metadata key under which {@link #PADDING} is recorded. */
+    public static final String PADDING_KEY = "binary_padding";
+
+    private final String name;
+    private final int cin, cout, k;
+    private final Param weight, bias;
+    private final WeightBinarizer weights;
+    private final ActivationBinarizer activations;
+    private final float[] wEff, wHwio, dwHwio, dwOihw, db;
+    private Tensor xb, conv, y, dConv, dScale, dxb;
+
+    /**
+     * @param weights builds the weight binarizer from this conv's latent weights (e.g. {@code WeightAccumulation::join})
+     * @param init    initialises W and the bias as PyTorch's Conv2d does, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+     */
+    public BinaryConv2d(String name, int cin, int cout, int k, boolean hasBias, Random init,
+                        Function<Param, WeightBinarizer> weights, ActivationBinarizer activations) {
+        if (k % 2 == 0) throw new IllegalArgumentException("kernel size must be odd, got " + k);
+        this.name = name;
+        this.cin = cin;
+        this.cout = cout;
+        this.k = k;
+        this.weight = new Param(name + ".weight", new int[] {cout, cin, k, k}, true);
+        this.bias = hasBias ? new Param(name + ".bias", new int[] {cout}, false) : null;
+        float bound = (float) (1 / Math.sqrt(cin * k * k));
+        for (int i = 0; i < weight.size(); i++) weight.value[i] = (init.nextFloat() * 2 - 1) * bound;
+        if (bias != null) for (int i = 0; i < cout; i++) bias.value[i] = (init.nextFloat() * 2 - 1) * bound;
+        this.weights = weights.apply(weight);
+        if (this.weights.latent() != weight) throw new IllegalArgumentException("weight binarizer bound to other weights");
+        this.activations = activations;
+        int size = weight.size();
+        wEff = new float[size];
+        wHwio = new float[size];
+        dwHwio = new float[size];
+        dwOihw = new float[size];
+        db = new float[cout];
+    }
+
+    @Override public Tensor forward(Tensor x, boolean training) {
+        if (x.c != cin) throw new IllegalArgumentException(name + ": expected " + cin + " channels, got " + x.shape());
+        xb = activations.forward(x, training);
+        weights.forward(wEff);
+        WeightLayout.oihwToHwio(wEff, cout, cin, k, wHwio);
+        y = Tensor.reuse(y, x.n, x.h, x.w, cout);
+        Tensor scale = activations.outputScale();
+        float[] b = bias == null ? null : bias.value;
+        if (scale == null) {
+            ConvOps.get().forward(xb, wHwio, b, k, y);
+            return y;
+        }
+        conv = Tensor.reuse(conv, x.n, x.h, x.w, cout);
+        ConvOps.get().forward(xb, wHwio, null, k, conv);
+        for (int p = 0, np = x.n * x.h * x.w; p < np; p++) {
+            float s = scale.data[p];
+            for (int o = 0; o < cout; o++) y.data[p * cout + o] = conv.data[p * cout + o] * s + (b == null ? 0f : b[o]);
+        }
+        return y;
+    }
+
+    @Override public Tensor backward(Tensor dy) {
+        Tensor scale = activations.outputScale();
+        Tensor g = dy;
+        dScale = null;
+        if (scale != null) {
+            dConv = Tensor.reuse(dConv, dy.n, dy.h, dy.w, cout);
+            dScale = Tensor.reuse(dScale, dy.n, dy.h, dy.w, 1);
+            for (int p = 0, np = dy.n * dy.h * dy.w; p < np; p++) {
+                float s = scale.data[p];
+                double d = 0;
+                for (int o = 0; o < cout; o++) {
+                    int i = p * cout + o;
+                    dConv.data[i] = dy.data[i] * s;
+                    d += dy.data[i] * conv.data[i];
+                }
+                dScale.data[p] = (float) d;
+            }
+            g = dConv;
+        }
+        if (bias != null) {
+            java.util.Arrays.fill(db, 0f);
+            for (int p = 0, np = dy.n * dy.h * dy.w; p < np; p++)
+                for (int o = 0; o < cout; o++) db[o] += dy.data[p * cout + o];
+            for (int o = 0; o < cout; o++) bias.grad[o] += db[o];
+        }
+        ConvOps ops = ConvOps.get();
+        ops.backwardWeight(xb, g, k, dwHwio, null);
+        WeightLayout.hwioToOihw(dwHwio, cout, cin, k, dwOihw);
+        weights.backward(dwOihw);
+        dxb = Tensor.reuse(dxb, dy.n, dy.h, dy.w, cin);
+        ops.backwardInput(g, wHwio, k, dxb);
+        return activations.backward(dxb, dScale);
+    }
+
+    @Override public List<Param> params() {
+        List<Param> p = new ArrayList<>();
+        p.add(weight);
+        if (bias != null) p.add(bias);
+        p.addAll(weights.params());
+        p.addAll(activations.params());
+        return p;
+    }
+
+    @Override public List<Param> buffers() { return activations.buffers(); }
+
+    public String name() { return name; }
+
+    public int inChannels() { return cin; }
+
+    public int outChannels() { return cout; }
+
+    public int kernel() { return k; }
+
+    public Param weight() { return weight; }
+
+    /** The bias, or null. */
+    public Param bias() { return bias; }
+
+    public WeightBinarizer weightBinarizer() { return weights; }
+
+    public ActivationBinarizer activationBinarizer() { return activations; }
+
+    /** The effective (binarized, scaled) weights of the last forward, OIHW. */
+    public float[] effectiveWeights() { return wEff.clone(); }
+
+    /** The conv's input as the kernels saw it in the last forward (binarized). */
+    public Tensor binarizedInput() { return xb; }
+}
