@@ -71,20 +71,22 @@ with torch.no_grad():
 cases["prelu"] = run_case(prelu, x)
 
 xb = x * torch.tensor([1.0, 2.0, 0.5, 3.0]).view(1, 4, 1, 1) + torch.tensor([0.0, 1.0, -2.0, 0.5]).view(1, 4, 1, 1)
-bn = nn.BatchNorm2d(4)
-with torch.no_grad():
-    bn.weight.copy_(torch.tensor([1.0, 0.5, 2.0, -1.0]))
-    bn.bias.copy_(torch.tensor([0.0, 0.1, -0.2, 0.3]))
-    bn.running_mean.copy_(torch.tensor([0.1, -0.2, 0.3, 0.0]))
-    bn.running_var.copy_(torch.tensor([1.0, 2.0, 0.5, 1.5]))
+
+
+def make_bn():
+    bn = nn.BatchNorm2d(4)
+    with torch.no_grad():
+        bn.weight.copy_(torch.tensor([1.0, 0.5, 2.0, -1.0]))
+        bn.bias.copy_(torch.tensor([0.0, 0.1, -0.2, 0.3]))
+        bn.running_mean.copy_(torch.tensor([0.1, -0.2, 0.3, 0.0]))
+        bn.running_var.copy_(torch.tensor([1.0, 2.0, 0.5, 1.5]))
+    return bn
+
+
+bn = make_bn()
 before = {"running_mean": enc(bn.running_mean.clone()), "running_var": enc(bn.running_var.clone())}
 cases["batchnorm_train"] = run_case(bn, xb, True, {"buffers_before": before})
-bn2 = nn.BatchNorm2d(4)
-with torch.no_grad():
-    bn2.weight.copy_(torch.tensor([1.0, 0.5, 2.0, -1.0]))
-    bn2.bias.copy_(torch.tensor([0.0, 0.1, -0.2, 0.3]))
-    bn2.running_mean.copy_(torch.tensor([0.1, -0.2, 0.3, 0.0]))
-    bn2.running_var.copy_(torch.tensor([1.0, 2.0, 0.5, 1.5]))
+bn2 = make_bn()
 cases["batchnorm_eval"] = run_case(bn2, xb, False)
 
 cases["pixel_shuffle_2"] = run_case(nn.PixelShuffle(2), torch.rand(2, 8, 3, 5) * 2 - 1)
