@@ -31,6 +31,7 @@ public final class ActivationAccumulation {
     private final boolean[] hasPending;
     private final long[] generation;
     private long current;
+    private boolean surrogate;
 
     public ActivationAccumulation(String name, int size, BamOptions options) {
         if (size < 1) throw new IllegalArgumentException("group size must be >= 1");
@@ -63,6 +64,14 @@ public final class ActivationAccumulation {
     public BamOptions options() { return options; }
 
     public List<Param> params() { return s == null ? List.of() : List.of(s); }
+
+    /**
+     * For gradient checks only: replaces the Sign by hardtanh = clip(x, -1, 1), the primitive of its clipped STE,
+     * so the STE-defined backward becomes the exact gradient of the forward and finite differences can check it.
+     */
+    void smoothSurrogate(boolean on) { surrogate = on; }
+
+    boolean surrogate() { return surrogate; }
 
     private int first(int n) { return options.activationAccumulation() ? 0 : n; }
 

@@ -31,7 +31,11 @@ public final class BamActivations implements ActivationBinarizer {
         group.accumulate(index, acc);
         normalized = bn.forward(acc, training);
         out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
-        for (int i = 0, s = x.size(); i < s; i++) out.data[i] = Sign.of(normalized.data[i]);
+        boolean smooth = group.surrogate();
+        for (int i = 0, s = x.size(); i < s; i++) {
+            float v = normalized.data[i];
+            out.data[i] = smooth ? Math.max(-1f, Math.min(1f, v)) : Sign.of(v);
+        }
         return out;
     }
 

@@ -42,7 +42,7 @@ public final class BamWeights implements WeightBinarizer {
             double s = 0;
             for (int j = o * cols; j < (o + 1) * cols; j++) s += Math.abs(w[j]);
             scale[o] = (float) (s / cols);
-            for (int j = o * cols; j < (o + 1) * cols; j++) out[j] = Sign.of(std[j]) * scale[o];
+            for (int j = o * cols; j < (o + 1) * cols; j++) out[j] = sign(std[j]) * scale[o];
         }
     }
 
@@ -51,7 +51,7 @@ public final class BamWeights implements WeightBinarizer {
         for (int o = 0; o < cout; o++) {
             double dScale = 0;
             for (int j = o * cols; j < (o + 1) * cols; j++) {
-                dScale += g[j] * Sign.of(std[j]);
+                dScale += g[j] * sign(std[j]);
                 dStd[j] = g[j] * scale[o];
             }
             float d = (float) (dScale / cols);
@@ -69,6 +69,8 @@ public final class BamWeights implements WeightBinarizer {
             group.addAlphaGrad(i, (float) da);
         }
     }
+
+    private float sign(float v) { return group.surrogate() ? v : Sign.of(v); }
 
     /** The per-output-channel scales E(|W_n|) of the last forward. */
     public float[] scales() { return scale.clone(); }

@@ -1,13 +1,15 @@
 package bnnsr.binarize;
 
+import bnnsr.nn.Conv2d;
 import bnnsr.nn.Layer;
+import bnnsr.nn.Names;
 import bnnsr.nn.Param;
 import bnnsr.tensor.ConvOps;
 import bnnsr.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.random.RandomGenerator;
 import java.util.function.Function;
 
 /**
@@ -40,15 +42,15 @@ public final class BinaryConv2d implements Layer {
      * @param weights builds the weight binarizer from this conv's latent weights (e.g. {@code WeightAccumulation::join})
      * @param init    initialises W and the bias as PyTorch's Conv2d does, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
      */
-    public BinaryConv2d(String name, int cin, int cout, int k, boolean hasBias, Random init,
+    public BinaryConv2d(String name, int cin, int cout, int k, boolean hasBias, RandomGenerator init,
                         Function<Param, WeightBinarizer> weights, ActivationBinarizer activations) {
         if (k % 2 == 0) throw new IllegalArgumentException("kernel size must be odd, got " + k);
         this.name = name;
         this.cin = cin;
         this.cout = cout;
         this.k = k;
-        this.weight = new Param(name + ".weight", new int[] {cout, cin, k, k}, true);
-        this.bias = hasBias ? new Param(name + ".bias", new int[] {cout}, false) : null;
+        this.weight = new Param(Names.join(name, "weight"), new int[] {cout, cin, k, k}, true);
+        this.bias = hasBias ? new Param(Names.join(name, "bias"), new int[] {cout}, false) : null;
         float bound = (float) (1 / Math.sqrt(cin * k * k));
         for (int i = 0; i < weight.size(); i++) weight.value[i] = (init.nextFloat() * 2 - 1) * bound;
         if (bias != null) for (int i = 0; i < cout; i++) bias.value[i] = (init.nextFloat() * 2 - 1) * bound;
@@ -67,7 +69,7 @@ public final class BinaryConv2d implements Layer {
         if (x.c != cin) throw new IllegalArgumentException(name + ": expected " + cin + " channels, got " + x.shape());
         xb = activations.forward(x, training);
         weights.forward(wEff);
-        WeightLayout.oihwToHwio(wEff, cout, cin, k, wHwio);
+        Conv2d.oihwToHwio(wEff, wHwio, cout, cin, k);
         y = Tensor.reuse(y, x.n, x.h, x.w, cout);
         Tensor scale = activations.outputScale();
         float[] b = bias == null ? null : bias.value;
@@ -111,7 +113,7 @@ public final class BinaryConv2d implements Layer {
         }
         ConvOps ops = ConvOps.get();
         ops.backwardWeight(xb, g, k, dwHwio, null);
-        WeightLayout.hwioToOihw(dwHwio, cout, cin, k, dwOihw);
+        hwioToOihw(dwHwio, dwOihw);
         weights.backward(dwOihw);
         dxb = Tensor.reuse(dxb, dy.n, dy.h, dy.w, cin);
         ops.backwardInput(g, wHwio, k, dxb);
@@ -128,6 +130,14 @@ public final class BinaryConv2d implements Layer {
     }
 
     @Override public List<Param> buffers() { return activations.buffers(); }
+
+    /** HWIO -> OIHW, overwriting (the binarizer takes the effective weights' gradient in PyTorch order). */
+    private void hwioToOihw(float[] hwio, float[] oihw) {
+        int kk = k * k;
+        for (int o = 0; o < cout; o++)
+            for (int i = 0; i < cin; i++)
+                for (int t = 0; t < kk; t++) oihw[(o * cin + i) * kk + t] = hwio[(t * cin + i) * cout + o];
+    }
 
     public String name() { return name; }
 

@@ -23,6 +23,7 @@ public final class WeightAccumulation {
     private final BamOptions options;
     private final Param alpha;
     private final List<Param> latents = new ArrayList<>();
+    private boolean surrogate;
 
     public WeightAccumulation(String name, int size, BamOptions options) {
         if (size < 1) throw new IllegalArgumentException("group size must be >= 1");
@@ -63,6 +64,14 @@ public final class WeightAccumulation {
 
     /** First member whose latent weights enter member n's accumulation. */
     int first(int n) { return options.weightAccumulation() ? 0 : n; }
+
+    /**
+     * For gradient checks only: replaces the Sign by the identity (the primitive of its unclipped STE), so the
+     * STE-defined backward becomes the exact gradient of the forward and finite differences can check it all.
+     */
+    void smoothSurrogate(boolean on) { surrogate = on; }
+
+    boolean surrogate() { return surrogate; }
 
     /** The group's own parameters (a_i when learned). */
     public List<Param> params() { return alpha == null ? List.of() : List.of(alpha); }
