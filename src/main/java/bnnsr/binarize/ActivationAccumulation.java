@@ -20,7 +20,7 @@ import java.util.List;
  * member i's input, the layer upstream of member i then receives the full dL/dA_i (all later members' uses
  * included) with no extra wiring: in a residual block conv1 -> ReLU -> conv2, conv1's backward returns
  * conv1's own path plus conv2's use of the block input, and the block adds its skip. Members must run forward in
- * order 0..n-1 and backward in reverse order, as any sequential graph does.
+ * order 0..n-1 (checked) and backward in reverse order, as any sequential graph does.
  */
 public final class ActivationAccumulation {
     private final String name;
@@ -31,6 +31,9 @@ public final class ActivationAccumulation {
     private final boolean[] hasPending;
     private final long[] generation;
     private long current;
+    /** The member recorded last in the current pass. */
+    private int last = -1;
+    private int joined;
     private boolean surrogate;
 
     public ActivationAccumulation(String name, int size, BamOptions options) {
@@ -49,12 +52,13 @@ public final class ActivationAccumulation {
         pending = new Tensor[size];
         hasPending = new boolean[size];
         generation = new long[size];
+        Arrays.fill(generation, -1);
     }
 
-    /** Member {@code index}'s binarizer; {@code bn} is its BatchNorm2d over the accumulated activation. */
-    public BamActivations member(int index, bnnsr.nn.Layer bn) {
-        if (index < 0 || index >= size) throw new IllegalArgumentException("member " + index + " of a group of " + size);
-        return new BamActivations(this, index, bn);
+    /** Adds the next member (in inference order); {@code bn} is its BatchNorm2d over the accumulated activation. */
+    public BamActivations join(bnnsr.nn.Layer bn) {
+        if (joined == size) throw new IllegalStateException("group " + name + " already has " + size + " members");
+        return new BamActivations(this, joined++, bn);
     }
 
     public String name() { return name; }
@@ -81,13 +85,13 @@ public final class ActivationAccumulation {
             current++;
             Arrays.fill(hasPending, false);
         } else {
-            for (int j = first(i); j < i; j++) {
-                if (generation[j] != current)
-                    throw new IllegalStateException(name + ": member " + i + " ran before member " + j + " in this pass");
+            if (last != i - 1 || generation[i - 1] != current)
+                throw new IllegalStateException(name + ": member " + i + " ran without member " + (i - 1) + " just before it");
+            for (int j = first(i); j < i; j++)
                 if (!inputs[j].sameShape(x))
                     throw new IllegalArgumentException(name + ": member inputs differ in shape, " + inputs[j].shape() + " vs " + x.shape());
-            }
         }
+        last = i;
         generation[i] = current;
         inputs[i] = x;
         if (s == null) return;
