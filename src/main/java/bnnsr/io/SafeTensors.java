@@ -78,11 +78,10 @@ public final class SafeTensors {
             case F64 -> { for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(8 * i); }
             case F16 -> { for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(2 * i)); }
             case BF16 -> { for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16); }
-            case I64 -> { for (int i = 0; i < n; i++) out[i] = b.getLong(8 * i); }
-            case I32 -> { for (int i = 0; i < n; i++) out[i] = b.getInt(4 * i); }
-            case I16 -> { for (int i = 0; i < n; i++) out[i] = b.getShort(2 * i); }
-            case I8 -> { for (int i = 0; i < n; i++) out[i] = b.get(i); }
-            case U8, BOOL -> { for (int i = 0; i < n; i++) out[i] = b.get(i) & 0xff; }
+            default -> {
+                long[] l = longs(name);
+                for (int i = 0; i < n; i++) out[i] = l[i];
+            }
         }
         return out;
     }
