@@ -11,6 +11,7 @@ public final class Architectures {
 
     static {
         register("srresnet", new MSRResNet.Family());
+        BinaryBackbones.registerAll();
     }
 
     private Architectures() {}

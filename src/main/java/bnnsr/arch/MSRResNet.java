@@ -35,12 +35,21 @@ public final class MSRResNet implements Layer {
     private Tensor y, dx;
 
     public MSRResNet(int inChannels, int outChannels, int nf, int blocks, int scale, RandomGenerator rng) {
+        this(inChannels, outChannels, nf, blocks, scale, rng, prefix -> new ResidualBlockNoBN(prefix, nf, 1f, rng));
+    }
+
+    /**
+     * The same network with another residual block in the body (the binarized backbones): {@code block} builds
+     * block {@code body.i} from its name prefix, in order.
+     */
+    public MSRResNet(int inChannels, int outChannels, int nf, int blocks, int scale, RandomGenerator rng,
+                     java.util.function.Function<String, Layer> block) {
         if (scale < 2 || scale > 4) throw new IllegalArgumentException("srresnet supports scales 2, 3, 4, not " + scale);
         this.scale = scale;
         convFirst = new Conv2d("conv_first", inChannels, nf, 3, true);
         head = new Sequential(convFirst, new LeakyReLU(SLOPE));
         List<Layer> blockList = new ArrayList<>();
-        for (int i = 0; i < blocks; i++) blockList.add(new ResidualBlockNoBN("body." + i, nf, 1f, rng));
+        for (int i = 0; i < blocks; i++) blockList.add(block.apply("body." + i));
         body = new Sequential(blockList);
         List<Layer> up = new ArrayList<>();
         int stages = scale == 4 ? 2 : 1, r = scale == 3 ? 3 : 2;
@@ -87,6 +96,15 @@ public final class MSRResNet implements Layer {
         ps.addAll(upsample.params());
         ps.addAll(tail.params());
         return ps;
+    }
+
+    /** BN running statistics and the like, should a body block have them (the binarized blocks do). */
+    @Override public List<Param> buffers() {
+        List<Param> bs = new ArrayList<>(head.buffers());
+        bs.addAll(body.buffers());
+        bs.addAll(upsample.buffers());
+        bs.addAll(tail.buffers());
+        return bs;
     }
 
     /** The registry entry {@code srresnet}: BasicSR's defaults nf = 64, nb = 16, RGB in and out. */

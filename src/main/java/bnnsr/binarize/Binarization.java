@@ -32,12 +32,23 @@ public final class Binarization {
     private final Kind kind;
     private final BamOptions bam;
     private final boolean perChannel;
+    private final boolean smooth;
 
-    private Binarization(Kind kind, BamOptions bam, boolean perChannel) {
+    private Binarization(Kind kind, BamOptions bam, boolean perChannel, boolean smooth) {
         this.kind = kind;
         this.bam = bam;
         this.perChannel = perChannel;
+        this.smooth = smooth;
     }
+
+    private Binarization(Kind kind, BamOptions bam, boolean perChannel) { this(kind, bam, perChannel, false); }
+
+    /**
+     * For gradient checks of whole networks only: the same scheme whose BAM groups replace each Sign by the
+     * primitive of its STE (identity for weights, hardtanh for activations), so that backward is the exact
+     * gradient of forward. Never for training.
+     */
+    public Binarization smoothSurrogateForGradientChecks() { return new Binarization(kind, bam, perChannel, true); }
 
     /** Parses {@code kind[:options]}; throws IllegalArgumentException with a one-line message on bad input. */
     public static Binarization parse(String spec) {
@@ -100,12 +111,18 @@ public final class Binarization {
 
     /** A BAM weight-accumulation group, or null for the other schemes (their convs stand alone). */
     public WeightAccumulation weightGroup(String name, int size) {
-        return kind == Kind.BAM ? new WeightAccumulation(name, size, bam) : null;
+        if (kind != Kind.BAM) return null;
+        WeightAccumulation g = new WeightAccumulation(name, size, bam);
+        g.smoothSurrogate(smooth);
+        return g;
     }
 
     /** A BAM activation-accumulation group, or null (other schemes, or BAM with full-precision activations). */
     public ActivationAccumulation activationGroup(String name, int size) {
-        return kind == Kind.BAM && bam.binaryActivations() ? new ActivationAccumulation(name, size, bam) : null;
+        if (kind != Kind.BAM || !bam.binaryActivations()) return null;
+        ActivationAccumulation g = new ActivationAccumulation(name, size, bam);
+        g.smoothSurrogate(smooth);
+        return g;
     }
 
     /** A group whose members accumulate both weights and activations (a residual block's two convs). */
@@ -130,7 +147,7 @@ public final class Binarization {
             case DOREFA -> ScaledSignWeights::dorefa;
             case ABC -> w -> new AbcWeights(w, perChannel, AbcWeights.DEFAULT_SHIFTS);
             case MA -> w -> new GainWeights(w, name);
-            case BAM -> w -> (group != null ? group : new WeightAccumulation(Names.join(name, "bam"), 1, bam)).join(w, name);
+            case BAM -> w -> (group != null ? group : weightGroup(Names.join(name, "bam"), 1)).join(w, name);
         };
     }
 

@@ -13,16 +13,15 @@ import java.util.List;
  */
 public final class GroupOwner implements Layer {
     private final Layer body;
-    private final List<BinaryGroup> groups;
-    private final List<WeightAccumulation> weightGroups;
+    private final List<Param> groupParams;
 
-    public GroupOwner(Layer body, List<BinaryGroup> groups, List<WeightAccumulation> weightGroups) {
+    /** {@code groupParams}: the owned groups' {@code params()} (fixed when the groups are made). */
+    public GroupOwner(Layer body, List<Param> groupParams) {
         this.body = body;
-        this.groups = List.copyOf(groups);
-        this.weightGroups = weightGroups.stream().filter(java.util.Objects::nonNull).toList();
+        this.groupParams = List.copyOf(groupParams);
     }
 
-    public GroupOwner(Layer body, BinaryGroup... groups) { this(body, List.of(groups), List.of()); }
+    public GroupOwner(Layer body, BinaryGroup group) { this(body, group.params()); }
 
     public Layer body() { return body; }
 
@@ -32,8 +31,7 @@ public final class GroupOwner implements Layer {
 
     @Override public List<Param> params() {
         List<Param> p = new ArrayList<>(body.params());
-        for (BinaryGroup g : groups) p.addAll(g.params());
-        for (WeightAccumulation g : weightGroups) p.addAll(g.params());
+        p.addAll(groupParams);
         return p;
     }
 
