@@ -5,6 +5,7 @@ import bnnsr.nn.GradCheck;
 import bnnsr.nn.Loss;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
+import bnnsr.train.Adam;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,9 +145,7 @@ class BinaryBackbonesTest {
     }
 
     /**
-     * L1 on one fixed batch: the loss must fall clearly within a few dozen steps. The update is a minimal Adam
-     * (the paper's optimizer, beta1 0.5 as there; plain SGD is too badly conditioned for the STE nets at this size),
-     * written here because the project's optimizer lives in the training package.
+     * L1 on one fixed batch: the loss must fall clearly within a few dozen steps, with the paper's Adam (beta1 0.5).
      */
     static double[] train(Model m, int steps, float rate, boolean upsampledInput) {
         int s = m.options().scale(), n = 2, h = 6, w = 6;
@@ -168,25 +167,13 @@ class BinaryBackbonesTest {
                     }
         Loss loss = new Loss.L1();
         double[] curve = new double[steps];
-        java.util.List<Param> params = m.params();
-        float[][] m1 = new float[params.size()][], m2 = new float[params.size()][];
-        for (int k = 0; k < params.size(); k++) { m1[k] = new float[params.get(k).size()]; m2[k] = new float[params.get(k).size()]; }
-        double b1 = 0.5, b2 = 0.999;
+        Adam adam = new Adam(m.params(), 0.5, 0.999, 1e-8, 0);
         for (int i = 0; i < steps; i++) {
             for (Param p : m.params()) p.zeroGrad();
             curve[i] = loss.forward(m.forward(lr, true), hr);
             m.backward(loss.backward());
-            double c1 = 1 - Math.pow(b1, i + 1), c2 = 1 - Math.pow(b2, i + 1);
-            for (int k = 0; k < params.size(); k++) {
-                Param p = params.get(k);
-                for (int j = 0; j < p.size(); j++) {
-                    float g = p.grad[j];
-                    assertTrue(Float.isFinite(g), p.name);
-                    m1[k][j] = (float) (b1 * m1[k][j] + (1 - b1) * g);
-                    m2[k][j] = (float) (b2 * m2[k][j] + (1 - b2) * g * g);
-                    p.value[j] -= (float) (rate * (m1[k][j] / c1) / (Math.sqrt(m2[k][j] / c2) + 1e-8));
-                }
-            }
+            for (Param p : m.params()) for (float g : p.grad) assertTrue(Float.isFinite(g), p.name);
+            adam.step(rate);
         }
         for (Param p : m.params()) for (float v : p.value) assertTrue(Float.isFinite(v), p.name);
         return curve;
