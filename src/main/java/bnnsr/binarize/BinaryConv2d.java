@@ -73,12 +73,14 @@ public final class BinaryConv2d implements Layer {
         y = Tensor.reuse(y, x.n, x.h, x.w, cout);
         Tensor scale = activations.outputScale();
         float[] b = bias == null ? null : bias.value;
+        ConvOps ops = ConvOps.get();
+        if (ops instanceof BinaryConvProbe probe) probe.binaryConv(this, xb);
         if (scale == null) {
-            ConvOps.get().forward(xb, wHwio, b, k, y);
+            ops.forward(xb, wHwio, b, k, y);
             return y;
         }
         conv = Tensor.reuse(conv, x.n, x.h, x.w, cout);
-        ConvOps.get().forward(xb, wHwio, null, k, conv);
+        ops.forward(xb, wHwio, null, k, conv);
         for (int p = 0, np = x.n * x.h * x.w; p < np; p++) {
             float s = scale.data[p];
             for (int o = 0; o < cout; o++) y.data[p * cout + o] = conv.data[p * cout + o] * s + (b == null ? 0f : b[o]);

@@ -1,0 +1,98 @@
+package bnnsr.cli;
+
+import bnnsr.arch.ArchOptions;
+import bnnsr.arch.Architectures;
+import bnnsr.arch.Complexity;
+import bnnsr.arch.Model;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code bnnsr info}: parameters, MACs, OPs and packed size of an architecture or a model file. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Complexity of a model: parameters (FP / binary), conv MACs for a 1280x720 output (binary",
+                "MACs at full weight, the BAM paper's convention), OPs = FP MACs + binary MACs / 64 on a 320x180",
+                "LR input, and the size of the bit-packed model."})
+public final class InfoCommand implements Callable<Integer> {
+    @Option(names = "--arch", description = "architecture name, e.g. srresnet-bam, vdsr-bam, bsrn")
+    String arch;
+
+    @Option(names = "--scale", description = "upscaling factor (2, 3, 4)")
+    Integer scale;
+
+    @Option(names = "--model", description = "a model or checkpoint file (its metadata names the architecture)")
+    Path model;
+
+    @Option(names = "--channels", description = "feature channels (default: the architecture's)")
+    Integer channels;
+
+    @Option(names = "--blocks", description = "body blocks (default: the architecture's)")
+    Integer blocks;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "an architecture option, e.g. binarizer=bam:w1 or lbs=2")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON")
+    Path json;
+
+    @Override public Integer call() throws IOException {
+        Model m = load();
+        Complexity c = Complexity.of(m);
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.printf(Locale.ROOT, "%s x%d%n", c.arch(), c.scale());
+        out.printf(Locale.ROOT, "  params       fp %,d + binary %,d = %,d  (%.1fK; FP + binary/32 = %.1fK)%n",
+                c.fpParams(), c.binaryParams(), c.totalParams(), c.totalParams() / 1e3, c.paramsFpEquivalent() / 1e3);
+        out.printf(Locale.ROOT, "  MACs 720p    fp %.2fG + binary %.2fG = %.2fG  (1280x720 output)%n",
+                c.fpMacs720p() / 1e9, c.binaryMacs720p() / 1e9, c.totalMacs720p() / 1e9);
+        out.printf(Locale.ROOT, "  OPs          %.2fG  (FP MACs + binary MACs / 64, 320x180 LR input)%n", c.ops320x180() / 1e9);
+        out.printf(Locale.ROOT, "  packed model %,d bytes (%.2f MB; binary weights 1 bit, FP 32 bits)%n",
+                c.packedBytes(), c.packedBytes() / 1e6);
+        if (json != null) writeJson(c);
+        return 0;
+    }
+
+    private Model load() throws IOException {
+        if (model != null) {
+            if (!Files.isRegularFile(model)) throw new UserException("no such model file: " + model);
+            ArchOptions given = arch == null ? null : new ArchOptions(arch, scale == null ? 4 : scale, 1, 0);
+            try {
+                return Model.load(model, given);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+        }
+        if (arch == null || scale == null) throw new UserException("name --arch and --scale, or give --model FILE");
+        try {
+            ArchOptions o = Architectures.defaults(arch, scale);
+            if (channels != null) o = o.withChannels(channels);
+            if (blocks != null) o = o.withBlocks(blocks);
+            for (Map.Entry<String, String> e : set.entrySet()) o = o.with(e.getKey(), e.getValue());
+            return Architectures.create(o, 0);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    private void writeJson(Complexity c) throws IOException {
+        Path target = json.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir != null && !Files.isDirectory(dir)) throw new UserException("no such folder: " + dir);
+        Path tmp = Files.createTempFile(dir, ".info-", ".tmp");
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), c.toJson());
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
