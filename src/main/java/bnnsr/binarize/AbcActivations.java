@@ -25,22 +25,30 @@ public final class AbcActivations implements ActivationBinarizer {
     @Override public Tensor forward(Tensor x, boolean training) {
         this.x = x;
         out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
-        float v = shift.value[0], b = scale.value[0];
-        for (int i = 0, s = x.size(); i < s; i++) out.data[i] = b * Sign.of(x.data[i] + v);
+        float v = shift.value[0], beta = scale.value[0];
+        float[] in = x.data, o = out.data;
+        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = beta * Sign.of(in[i] + v); });
         return out;
     }
 
     @Override public Tensor backward(Tensor dxb, Tensor dScale) {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
-        float v = shift.value[0], b = scale.value[0];
-        double dv = 0, db = 0;
-        for (int i = 0, s = x.size(); i < s; i++) {
-            float u = x.data[i] + v, g = dxb.data[i];
-            db += g * Sign.of(u);
-            float d = Sign.clippedSte(u, g * b);
-            dx.data[i] = d;
-            dv += d;
-        }
+        float v = shift.value[0], beta = scale.value[0];
+        float[] in = x.data, g = dxb.data, d = dx.data;
+        double db = Work.sum(x.size(), (a, b) -> {
+            double s = 0;
+            for (int i = a; i < b; i++) {
+                float u = in[i] + v;
+                s += g[i] * Sign.of(u);
+                d[i] = Sign.clippedSte(u, g[i] * beta);
+            }
+            return s;
+        });
+        double dv = Work.sum(x.size(), (a, b) -> {
+            double s = 0;
+            for (int i = a; i < b; i++) s += d[i];
+            return s;
+        });
         shift.grad[0] += (float) dv;
         scale.grad[0] += (float) db;
         return dx;

@@ -98,33 +98,32 @@ public final class ActivationAccumulation {
         Tensor e = stats[i] = Tensor.reuse(stats[i], x.n, x.h, x.w, 1);
         boolean abs = options.statistic() == BamOptions.Statistic.MEAN_ABS;
         int c = x.c;
-        for (int p = 0, np = x.n * x.h * x.w; p < np; p++) {
-            double sum = 0;
-            for (int ch = 0; ch < c; ch++) {
-                float v = x.data[p * c + ch];
-                sum += abs ? Math.abs(v) : v;
+        float[] xs = x.data, es = e.data;
+        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                double sum = 0;
+                for (int j = p * c, end = j + c; j < end; j++) sum += abs ? Math.abs(xs[j]) : xs[j];
+                es[p] = (float) (sum / c);
             }
-            e.data[p] = (float) (sum / c);
-        }
+        });
     }
 
     /** out = sum over the accumulated members i of b_i (.) A_i, b_i = s_i E(A_i) or 1. */
     void accumulate(int n, Tensor out) {
-        out.zero();
-        int c = out.c, np = out.n * out.h * out.w;
-        for (int i = first(n); i <= n; i++) {
-            float[] a = inputs[i].data;
-            if (s == null) {
-                for (int j = 0, sz = out.size(); j < sz; j++) out.data[j] += a[j];
-                continue;
+        int c = out.c, from = first(n);
+        float[] o = out.data;
+        Work.range(out.n * out.h * out.w, (p0, p1) -> {
+            java.util.Arrays.fill(o, p0 * c, p1 * c, 0f);
+            for (int i = from; i <= n; i++) {
+                float[] a = inputs[i].data;
+                float si = s == null ? 1f : s.value[i];
+                float[] e = s == null ? null : stats[i].data;
+                for (int p = p0; p < p1; p++) {
+                    float b = e == null ? 1f : si * e[p];
+                    for (int j = p * c, end = j + c; j < end; j++) o[j] += b * a[j];
+                }
             }
-            float si = s.value[i];
-            float[] e = stats[i].data;
-            for (int p = 0; p < np; p++) {
-                float b = si * e[p];
-                for (int ch = p * c; ch < (p + 1) * c; ch++) out.data[ch] += b * a[ch];
-            }
-        }
+        });
     }
 
     /**
@@ -147,8 +146,8 @@ public final class ActivationAccumulation {
             inputGradient(i, dS, target, add);
         }
         if (hasPending[n]) {
-            float[] p = pending[n].data;
-            for (int j = 0, sz = dx.size(); j < sz; j++) dx.data[j] += p[j];
+            float[] p = pending[n].data, d = dx.data;
+            Work.range(dx.size(), (a, b) -> { for (int j = a; j < b; j++) d[j] += p[j]; });
             hasPending[n] = false;
         }
     }
@@ -158,25 +157,29 @@ public final class ActivationAccumulation {
      * also dL/ds_i = sum dS E_i A_i.
      */
     private void inputGradient(int i, Tensor dS, Tensor t, boolean add) {
+        float[] g = dS.data, out = t.data;
         if (s == null) {
-            for (int j = 0, sz = t.size(); j < sz; j++) t.data[j] = (add ? t.data[j] : 0f) + dS.data[j];
+            Work.range(t.size(), (a, b) -> { for (int j = a; j < b; j++) out[j] = (add ? out[j] : 0f) + g[j]; });
             return;
         }
         boolean abs = options.statistic() == BamOptions.Statistic.MEAN_ABS;
         float si = s.value[i];
-        float[] a = inputs[i].data, e = stats[i].data, g = dS.data;
-        int c = dS.c, np = dS.n * dS.h * dS.w;
-        double ds = 0;
-        for (int p = 0; p < np; p++) {
-            double dotA = 0;
-            for (int ch = p * c; ch < (p + 1) * c; ch++) dotA += g[ch] * a[ch];
-            ds += dotA * e[p];
-            float viaMap = (float) (si * dotA / c), direct = si * e[p];
-            for (int ch = p * c; ch < (p + 1) * c; ch++) {
-                float v = direct * g[ch] + viaMap * (abs ? Sign.absGrad(a[ch]) : 1f);
-                t.data[ch] = add ? t.data[ch] + v : v;
+        float[] a = inputs[i].data, e = stats[i].data;
+        int c = dS.c;
+        double ds = Work.sum(dS.n * dS.h * dS.w, (p0, p1) -> {
+            double partial = 0;
+            for (int p = p0; p < p1; p++) {
+                double dotA = 0;
+                for (int j = p * c, end = j + c; j < end; j++) dotA += g[j] * a[j];
+                partial += dotA * e[p];
+                float viaMap = (float) (si * dotA / c), direct = si * e[p];
+                for (int j = p * c, end = j + c; j < end; j++) {
+                    float v = direct * g[j] + viaMap * (abs ? Sign.absGrad(a[j]) : 1f);
+                    out[j] = add ? out[j] + v : v;
+                }
             }
-        }
+            return partial;
+        });
         s.grad[i] += (float) ds;
     }
 }

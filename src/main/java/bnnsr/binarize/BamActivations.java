@@ -32,16 +32,17 @@ public final class BamActivations implements ActivationBinarizer {
         normalized = bn.forward(acc, training);
         out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
         boolean smooth = group.surrogate();
-        for (int i = 0, s = x.size(); i < s; i++) {
-            float v = normalized.data[i];
-            out.data[i] = smooth ? Math.max(-1f, Math.min(1f, v)) : Sign.of(v);
-        }
+        float[] nv = normalized.data, o = out.data;
+        Work.range(x.size(), (a, b) -> {
+            for (int i = a; i < b; i++) o[i] = smooth ? Math.max(-1f, Math.min(1f, nv[i])) : Sign.of(nv[i]);
+        });
         return out;
     }
 
     @Override public Tensor backward(Tensor dxb, Tensor dScale) {
         dNorm = Tensor.reuse(dNorm, dxb.n, dxb.h, dxb.w, dxb.c);
-        for (int i = 0, s = dxb.size(); i < s; i++) dNorm.data[i] = Sign.clippedSte(normalized.data[i], dxb.data[i]);
+        float[] nv = normalized.data, g = dxb.data, d = dNorm.data;
+        Work.range(dxb.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(nv[i], g[i]); });
         Tensor dAcc = bn.backward(dNorm);
         dx = Tensor.reuse(dx, dxb.n, dxb.h, dxb.w, dxb.c);
         group.backprop(index, dAcc, dx);

@@ -81,10 +81,11 @@ public final class BinaryConv2d implements Layer {
         }
         conv = Tensor.reuse(conv, x.n, x.h, x.w, cout);
         ops.forward(xb, wHwio, null, k, conv);
-        for (int p = 0, np = x.n * x.h * x.w; p < np; p++) {
-            float s = scale.data[p];
-            for (int o = 0; o < cout; o++) y.data[p * cout + o] = conv.data[p * cout + o] * s + (b == null ? 0f : b[o]);
-        }
+        float[] sc = scale.data, cv = conv.data, out = y.data;
+        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+            for (int p = p0; p < p1; p++)
+                for (int o = 0, j = p * cout; o < cout; o++, j++) out[j] = cv[j] * sc[p] + (b == null ? 0f : b[o]);
+        });
         return y;
     }
 
@@ -95,26 +96,26 @@ public final class BinaryConv2d implements Layer {
         if (scale != null) {
             dConv = Tensor.reuse(dConv, dy.n, dy.h, dy.w, cout);
             dScale = Tensor.reuse(dScale, dy.n, dy.h, dy.w, 1);
-            for (int p = 0, np = dy.n * dy.h * dy.w; p < np; p++) {
-                float s = scale.data[p];
-                double d = 0;
-                for (int o = 0; o < cout; o++) {
-                    int i = p * cout + o;
-                    dConv.data[i] = dy.data[i] * s;
-                    d += dy.data[i] * conv.data[i];
+            float[] sc = scale.data, cv = conv.data, gy = dy.data, gc = dConv.data, gs = dScale.data;
+            Work.range(dy.n * dy.h * dy.w, (p0, p1) -> {
+                for (int p = p0; p < p1; p++) {
+                    double d = 0;
+                    for (int j = p * cout, end = j + cout; j < end; j++) {
+                        gc[j] = gy[j] * sc[p];
+                        d += gy[j] * cv[j];
+                    }
+                    gs[p] = (float) d;
                 }
-                dScale.data[p] = (float) d;
-            }
+            });
             g = dConv;
         }
+        ConvOps ops = ConvOps.get();
+        // the bias sees dy itself, the conv sees dy scaled by K: one kernel call gives both only without K
+        ops.backwardWeight(xb, g, k, dwHwio, bias != null && scale == null ? db : null);
         if (bias != null) {
-            java.util.Arrays.fill(db, 0f);
-            for (int p = 0, np = dy.n * dy.h * dy.w; p < np; p++)
-                for (int o = 0; o < cout; o++) db[o] += dy.data[p * cout + o];
+            if (scale != null) biasGradient(dy);
             for (int o = 0; o < cout; o++) bias.grad[o] += db[o];
         }
-        ConvOps ops = ConvOps.get();
-        ops.backwardWeight(xb, g, k, dwHwio, null);
         hwioToOihw(dwHwio, dwOihw);
         weights.backward(dwOihw);
         dxb = Tensor.reuse(dxb, dy.n, dy.h, dy.w, cin);
@@ -132,6 +133,19 @@ public final class BinaryConv2d implements Layer {
     }
 
     @Override public List<Param> buffers() { return activations.buffers(); }
+
+    private void biasGradient(Tensor dy) {
+        float[] gy = dy.data;
+        int pixels = dy.n * dy.h * dy.w;
+        for (int o = 0; o < cout; o++) {
+            int oc = o;
+            db[o] = (float) Work.sum(pixels, (p0, p1) -> {
+                double s = 0;
+                for (int p = p0; p < p1; p++) s += gy[p * cout + oc];
+                return s;
+            });
+        }
+    }
 
     /** HWIO -> OIHW, overwriting (the binarizer takes the effective weights' gradient in PyTorch order). */
     private void hwioToOihw(float[] hwio, float[] oihw) {

@@ -14,16 +14,17 @@ public final class DorefaActivations implements ActivationBinarizer {
     @Override public Tensor forward(Tensor x, boolean training) {
         this.x = x;
         out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
-        for (int i = 0, s = x.size(); i < s; i++) out.data[i] = x.data[i] >= 0.5f ? 1f : 0f;
+        float[] in = x.data, o = out.data;
+        // (Sign(x - 0.5) + 1) / 2, branch-free
+        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = 0.5f * (Sign.of(in[i] - 0.5f) + 1f); });
         return out;
     }
 
     @Override public Tensor backward(Tensor dxb, Tensor dScale) {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
-        for (int i = 0, s = x.size(); i < s; i++) {
-            float v = x.data[i];
-            dx.data[i] = v >= 0f && v <= 1f ? dxb.data[i] : 0f;
-        }
+        float[] in = x.data, g = dxb.data, d = dx.data;
+        // 0 <= x <= 1 is |x - 0.5| <= 0.5, i.e. the clipped STE of 2 (x - 0.5)
+        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(2f * (in[i] - 0.5f), g[i]); });
         return dx;
     }
 

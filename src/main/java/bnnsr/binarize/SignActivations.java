@@ -9,13 +9,15 @@ public final class SignActivations implements ActivationBinarizer {
     @Override public Tensor forward(Tensor x, boolean training) {
         this.x = x;
         out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
-        for (int i = 0, s = x.size(); i < s; i++) out.data[i] = Sign.of(x.data[i]);
+        float[] in = x.data, o = out.data;
+        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = Sign.of(in[i]); });
         return out;
     }
 
     @Override public Tensor backward(Tensor dxb, Tensor dScale) {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
-        for (int i = 0, s = x.size(); i < s; i++) dx.data[i] = Sign.clippedSte(x.data[i], dxb.data[i]);
+        float[] in = x.data, g = dxb.data, d = dx.data;
+        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(in[i], g[i]); });
         return dx;
     }
 

@@ -20,15 +20,17 @@ public final class XnorActivations implements ActivationBinarizer {
         mean = Tensor.reuse(mean, x.n, x.h, x.w, 1);
         scale = Tensor.reuse(scale, x.n, x.h, x.w, 1);
         int c = x.c;
-        for (int p = 0, np = x.n * x.h * x.w; p < np; p++) {
-            double s = 0;
-            for (int ch = 0; ch < c; ch++) {
-                float v = x.data[p * c + ch];
-                out.data[p * c + ch] = Sign.of(v);
-                s += Math.abs(v);
+        float[] in = x.data, o = out.data, m = mean.data;
+        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                double s = 0;
+                for (int j = p * c, end = j + c; j < end; j++) {
+                    o[j] = Sign.of(in[j]);
+                    s += Math.abs(in[j]);
+                }
+                m[p] = (float) (s / c);
             }
-            mean.data[p] = (float) (s / c);
-        }
+        });
         boxAverage(mean, k, scale);
         return out;
     }
@@ -40,14 +42,13 @@ public final class XnorActivations implements ActivationBinarizer {
         dMean = Tensor.reuse(dMean, x.n, x.h, x.w, 1);
         boxAverage(dScale, k, dMean);   // the zero-padded box average is its own transpose
         int c = x.c;
-        for (int p = 0, np = x.n * x.h * x.w; p < np; p++) {
-            float dm = dMean.data[p] / c;
-            for (int ch = 0; ch < c; ch++) {
-                int i = p * c + ch;
-                float v = x.data[i];
-                dx.data[i] = Sign.clippedSte(v, dxb.data[i]) + dm * Sign.absGrad(v);
+        float[] in = x.data, g = dxb.data, d = dx.data, dm = dMean.data;
+        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                float f = dm[p] / c;
+                for (int j = p * c, end = j + c; j < end; j++) d[j] = Sign.clippedSte(in[j], g[j]) + f * Sign.absGrad(in[j]);
             }
-        }
+        });
         return dx;
     }
 
