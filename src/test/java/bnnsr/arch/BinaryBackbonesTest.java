@@ -50,6 +50,11 @@ class BinaryBackbonesTest {
             Model m = Architectures.create(Architectures.defaults("bsrn", s).withChannels(4).withBlocks(2), 1);
             assertEquals(3 * s, m.forward(GradCheck.random(1, 3, 3, 3, 4), false).h);
         }
+        for (String k : new String[] {"bnn", "xnor", "dorefa", "abc", "ma", "bam:a32", "bam:w2,a2"}) {   // bsrn with other schemes
+            Model m = Architectures.create(Architectures.defaults("bsrn", 2).withChannels(4).withBlocks(1).with("binarizer", k), 1);
+            Tensor y = m.forward(GradCheck.random(2, 3, 3, 3, 4), true);
+            assertTrue(m.backward(y).hasShape(2, 3, 3, 3), k);
+        }
     }
 
     @Test void defaultsFollowThePaper() {
