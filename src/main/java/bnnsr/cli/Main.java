@@ -19,6 +19,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand(new EvalCommand());
+        cl.addSubcommand(new TrainCommand());
         Cli.configure(cl);
         return cl;
     }

@@ -33,9 +33,13 @@ public final class Protocol {
             throw new ImageTooSmallException(hr.width + "x" + hr.height + " is too small for x" + scale + " (needs at least "
                     + min + "x" + min + " after cropping to a multiple of " + scale + ")");
         FloatImage rgb = Quantize.q(hr.toRgb().crop(0, 0, h, w));
-        FloatImage lr = Quantize.q(MatlabBicubic.resize(rgb, h / scale, w / scale, 1.0 / scale, 1.0 / scale, true,
-                MatlabBicubic.Border.SYMMETRIC));
-        return new Sample(name, scale, rgb, yPlane(rgb), lr);
+        return new Sample(name, scale, rgb, yPlane(rgb), lowRes(rgb, scale));
+    }
+
+    /** The protocol's LR of a modcropped 8-bit RGB HR image: q(imresize(HR, 1/s)); training data is made the same way. */
+    public static FloatImage lowRes(FloatImage hrRgb8, int scale) {
+        return Quantize.q(MatlabBicubic.resize(hrRgb8, hrRgb8.height / scale, hrRgb8.width / scale, 1.0 / scale, 1.0 / scale,
+                true, MatlabBicubic.Border.SYMMETRIC));
     }
 
     /** Runs the method on the sample's LR and scores its output. */
