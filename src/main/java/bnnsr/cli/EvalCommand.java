@@ -1,6 +1,8 @@
 package bnnsr.cli;
 
+import bnnsr.arch.Model;
 import bnnsr.eval.BicubicResolver;
+import bnnsr.eval.ModelResolver;
 import bnnsr.eval.EvalInputException;
 import bnnsr.eval.Evaluator;
 import bnnsr.eval.ResultJson;
@@ -49,6 +51,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", split = ",", required = true, paramLabel = "DIR",
             description = "Folders of HR images (*.png, *.bmp, *.jpg), comma separated; each is one set named after the folder.")
     List<Path> data;
+
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "Evaluate a trained model (bnnsr model/checkpoint, or a plain state dict with --arch) instead of --method.")
+    Path model;
+
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "Architecture of a plain state dict without bnnsr metadata (with a single --scale).")
+    String arch;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
@@ -112,8 +122,22 @@ public final class EvalCommand implements Callable<Integer> {
      * network and return a SuperResolver wrapping it (its name() the model file's name).
      */
     SuperResolver resolver() {
+        if (model != null) return modelResolver();
         if (BicubicResolver.NAME.equals(method)) return new BicubicResolver();
         throw new UserException("--method: unknown method '" + method + "' (known: " + BicubicResolver.NAME + ")");
+    }
+
+    /** A model is trained for one scale: it is the default, and the only one allowed. */
+    private SuperResolver modelResolver() {
+        boolean scaleGiven = spec.commandLine().getParseResult().hasMatchedOption("--scale");
+        if (arch != null && (!scaleGiven || scales.length != 1))
+            throw new UserException("--arch needs exactly one --scale (the state dict's upscaling factor)");
+        Model m = ModelFiles.load(model, arch, arch == null ? null : scales[0]);
+        int s = m.options().scale();
+        if (!scaleGiven) scales = new int[] {s};
+        for (int x : scales)
+            if (x != s) throw new UserException("--scale " + x + ": " + model + " is a x" + s + " model");
+        return new ModelResolver(m, model.getFileName().toString());
     }
 
     private static List<Path> listImages(Path dir) {

@@ -20,6 +20,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand(new EvalCommand());
         cl.addSubcommand(new TrainCommand());
+        cl.addSubcommand(new UpscaleCommand());
         Cli.configure(cl);
         return cl;
     }
