@@ -91,17 +91,26 @@ public final class TrainConfig {
         require(valEvery >= 1, "valEvery must be >= 1");
         require(loss.equals("l1") || loss.equals("mse"), "loss must be l1 or mse, got " + loss);
         require(!data.isEmpty(), "no training data folders");
-        LrSchedule.of(schedule, lr, iters, stepPeriod, gamma, minLr);
-        new Adam.Settings(beta1, beta2, eps, weightDecay);
+        require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "beta1 and beta2 must be in [0, 1)");
+        require(eps > 0 && weightDecay >= 0, "eps must be > 0 and weightDecay >= 0");
+        lrSchedule();
     }
 
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException(message);
     }
 
-    public LrSchedule lrSchedule() { return LrSchedule.of(schedule, lr, iters, stepPeriod, gamma, minLr); }
+    /** The schedule by name: constant, step (times gamma every stepPeriod iterations) or cosine (to minLr at iters). */
+    public LrSchedule lrSchedule() {
+        return switch (schedule) {
+            case "constant" -> LrSchedule.constant(lr);
+            case "step" -> LrSchedule.step(lr, stepPeriod, gamma);
+            case "cosine" -> LrSchedule.cosine(lr, iters, minLr);
+            default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "' (constant, step, cosine)");
+        };
+    }
 
-    public Adam.Settings adam() { return new Adam.Settings(beta1, beta2, eps, weightDecay); }
+    public Adam adam(java.util.List<bnnsr.nn.Param> params) { return new Adam(params, beta1, beta2, eps, weightDecay); }
 
     /** The output folder: as given, else runs/ARCH_xSCALE. */
     public String outDir() { return out != null ? out : "runs/" + arch + "_x" + scale; }

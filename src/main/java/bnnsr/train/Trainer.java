@@ -46,7 +46,7 @@ public final class Trainer {
             saved.out = config.outDir();
             this.cfg = saved;
             this.model = st.model();
-            this.adam = new Adam(model.params(), cfg.adam());
+            this.adam = cfg.adam(model.params());
             st.restore(adam);
             this.start = st.iteration();
             log.printf("resuming %s at iteration %d of %d%n", dir.resolve(Checkpoint.FILE), start, cfg.iters);
@@ -55,7 +55,7 @@ public final class Trainer {
             config.validate();
             this.cfg = config;
             this.model = Architectures.create(archOptions(config), config.seed);
-            this.adam = new Adam(model.params(), cfg.adam());
+            this.adam = cfg.adam(model.params());
             this.start = 0;
         }
         this.out = Path.of(cfg.outDir());

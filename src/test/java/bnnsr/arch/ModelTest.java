@@ -136,4 +136,25 @@ class ModelTest {
         fresh.loadState(SafeTensors.read(extra), n -> n.startsWith("optimizer."));
         assertArrayEquals(m.state().get("conv_hr.weight").value, fresh.state().get("conv_hr.weight").value);
     }
+
+    @Test
+    void batchNormBuffersSaveAsPytorchDoes() throws IOException {
+        bnnsr.nn.BatchNorm2d bn = new bnnsr.nn.BatchNorm2d("bn", 2);
+        Model m = new Model(new ArchOptions("custom", 1, 2, 0), new bnnsr.nn.Sequential(new bnnsr.nn.Conv2d("conv", 3, 2, 1, false), bn));
+        m.forward(GradCheck.random(2, 3, 3, 3, 1), true);
+        m.forward(GradCheck.random(2, 3, 3, 3, 2), true);
+        Path f = dir.resolve("bn.safetensors");
+        m.save(f, Map.of());
+        SafeTensors st = SafeTensors.read(f);
+        assertEquals(List.of("conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"),
+                List.copyOf(st.names()));
+        assertEquals(bnnsr.io.DType.I64, st.entry("bn.num_batches_tracked").dtype());
+        assertEquals(0, st.entry("bn.num_batches_tracked").shape().length);
+        assertArrayEquals(new long[] {2}, st.longs("bn.num_batches_tracked"));
+        bnnsr.nn.BatchNorm2d bn2 = new bnnsr.nn.BatchNorm2d("bn", 2);
+        Model back = new Model(m.options(), new bnnsr.nn.Sequential(new bnnsr.nn.Conv2d("conv", 3, 2, 1, false), bn2));
+        back.loadState(st, n -> false);
+        assertArrayEquals(bn.runningVar.value, bn2.runningVar.value);
+        assertEquals(2f, bn2.numBatchesTracked.value[0]);
+    }
 }
