@@ -8,7 +8,12 @@ public final class Quantize {
     private Quantize() {}
 
     /** The uint8 level (0..255) of a value in [0, 1]. */
-    public static int level(float v) { return uint8((double) v * 255.0); }
+    public static int level(float v) {
+        double x = (double) v * 255.0;       // exact: 24-bit mantissa times 8 bits
+        if (!(x > 0)) return 0;
+        if (x >= 255) return 255;
+        return (int) (x + 0.5);              // exact here too (x has few bits), and branch-free unlike uint8()
+    }
 
     /** MATLAB's uint8(x) of a value on the 0..255 scale. */
     public static int uint8(double x) { return saturatingRound(x, 255); }

@@ -24,6 +24,22 @@ class QuantizeTest {
         assertEquals(65535, Quantize.level16(1f));
     }
 
+    @Test void fastFloatPathAgreesWithUint8() {
+        // level(float) rounds with (int)(x + 0.5); that is exact for x = v * 255 with v a float: sample the floats
+        int checked = 0;
+        for (int bits = 0; ; bits += 7919, checked++) {
+            float v = Float.intBitsToFloat(bits);
+            if (v > 1.01f) break;
+            assertEquals(Quantize.uint8((double) v * 255.0), Quantize.level(v), "v = " + v);
+        }
+        for (int k = 0; k < 255; k++) {
+            float below = Math.nextDown((k + 0.5f) / 255f), above = Math.nextUp((k + 0.5f) / 255f);
+            assertEquals(Quantize.uint8((double) below * 255.0), Quantize.level(below));
+            assertEquals(Quantize.uint8((double) above * 255.0), Quantize.level(above));
+        }
+        assertTrue(checked > 100_000);
+    }
+
     @Test void levelsAreFixedPoints() {
         for (int k = 0; k < 256; k++) {
             assertEquals(k, Quantize.level(k / 255f));
