@@ -2,7 +2,8 @@
 """Golden fixtures for bnnsr's MATLAB bicubic imresize and PSNR/SSIM, from an independent numpy port.
 
 Run with Debian's python (numpy): /usr/bin/python3 src/test/python/make_golden.py
-Writes src/test/resources/golden/imresize.json and metrics.json. Not run by the build.
+Writes src/test/resources/golden/imresize.json, metrics.json, io.json and io/* (small image files written by PIL,
+with the samples a reader must find). Not run by the build.
 
 The port follows MATLAB's imresize.m structure (contributions(): u, left, P taps, h(), normalise, aux-array
 mirroring, drop all-zero columns; dimension order by sort(scale)), in float64. SSIM follows Wang's ssim_index.m
@@ -173,11 +174,62 @@ def metrics_cases(rng):
     return cases
 
 
+def io_cases(rng):
+    """Small files written by PIL (not by Java), with the sample values a reader must find in them."""
+    from PIL import Image
+    d = os.path.join(OUT, 'io')
+    os.makedirs(d, exist_ok=True)
+    cases = []
+
+    def add(name, img, channels, bits, values, tolerance=0, **save):
+        img.save(os.path.join(d, name), **save)
+        cases.append(dict(file=name, height=img.height, width=img.width, channels=channels, bits=bits,
+                          tolerance=tolerance, values=[int(v) for v in np.asarray(values).ravel()]))
+
+    g16 = rng.integers(0, 65536, size=(4, 5)).astype(np.uint16)
+    g16[0, 0], g16[0, 1] = 0, 65535
+    add('grey16.png', Image.fromarray(g16.astype(np.int32), mode='I').convert('I;16'), 1, 16, g16)
+    g8 = rng.integers(0, 256, size=(3, 6)).astype(np.uint8)
+    add('grey8.png', Image.fromarray(g8, mode='L'), 1, 8, g8)
+    la = rng.integers(0, 256, size=(3, 4, 2)).astype(np.uint8)
+    add('grey_alpha8.png', Image.fromarray(la, mode='LA'), 2, 8, la)
+    rgb = rng.integers(0, 256, size=(4, 3, 3)).astype(np.uint8)
+    add('rgb8.png', Image.fromarray(rgb, mode='RGB'), 3, 8, rgb)
+    rgba = rng.integers(0, 256, size=(2, 5, 4)).astype(np.uint8)
+    add('rgba8.png', Image.fromarray(rgba, mode='RGBA'), 4, 8, rgba)
+    # palette with a transparent entry: read as RGBA
+    pal_idx = rng.integers(0, 4, size=(3, 5)).astype(np.uint8)
+    palette = [255, 0, 0, 0, 128, 0, 10, 20, 30, 250, 250, 5]
+    p = Image.fromarray(pal_idx, mode='P')
+    p.putpalette(palette)
+    expected = np.array([palette[3 * i:3 * i + 3] + [0 if i == 2 else 255] for i in range(4)])[pal_idx]
+    add('palette_alpha.png', p, 4, 8, expected, transparency=2)
+    # palette without transparency: RGB
+    p2 = Image.fromarray(pal_idx, mode='P')
+    p2.putpalette(palette)
+    add('palette.png', p2, 3, 8, np.array([palette[3 * i:3 * i + 3] for i in range(4)])[pal_idx])
+    # 1-bit grey: a grey palette for Java, read as grey
+    bits1 = rng.integers(0, 2, size=(3, 9)).astype(bool)
+    add('grey1.png', Image.fromarray(bits1).convert('1'), 1, 8, bits1.astype(np.uint8) * 255)
+    add('rgb24.bmp', Image.fromarray(rgb, mode='RGB'), 3, 8, rgb)
+    add('palette8.bmp', p2, 3, 8, np.array([palette[3 * i:3 * i + 3] for i in range(4)])[pal_idx])
+    smooth = np.clip(np.add.outer(np.arange(16) * 12, np.arange(16) * 3)[..., None] + np.array([0, 20, 40]), 0, 255)
+    smooth = smooth.astype(np.uint8)
+    jpg = Image.fromarray(smooth, mode='RGB')
+    jpg.save(os.path.join(d, 'rgb.jpg'), quality=95)
+    decoded = np.asarray(Image.open(os.path.join(d, 'rgb.jpg')).convert('RGB'))
+    cases.append(dict(file='rgb.jpg', height=16, width=16, channels=3, bits=8, tolerance=2,
+                      values=[int(v) for v in decoded.ravel()]))
+    return cases
+
+
 def main():
     rng = np.random.default_rng(20240531)
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, 'imresize.json'), 'w') as f:
         json.dump(dict(generator='src/test/python/make_golden.py', cases=imresize_cases(rng)), f, separators=(',', ':'))
+    with open(os.path.join(OUT, 'io.json'), 'w') as f:
+        json.dump(dict(generator='src/test/python/make_golden.py', cases=io_cases(rng)), f, separators=(',', ':'))
     with open(os.path.join(OUT, 'metrics.json'), 'w') as f:
         json.dump(dict(generator='src/test/python/make_golden.py', cases=metrics_cases(rng)), f, separators=(',', ':'))
 

@@ -33,9 +33,10 @@ import java.util.concurrent.Callable;
  * turns any such file into an error instead.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure PSNR / SSIM on Y by the SR papers' protocol (modcrop, LR = bicubic downscale,",
-                "shave = scale) on folders of HR images, one set per folder.",
-                "Unreadable images and images too small for a scale are skipped with a warning (see --strict)."})
+        description = {"Measure PSNR / SSIM on Y by the SR papers' protocol (modcrop, LR by bicubic",
+                "downscaling, shave = scale) on folders of HR images, one set per folder.",
+                "Unreadable images and images too small for a scale are skipped with a",
+                "warning (see --strict)."})
 public final class EvalCommand implements Callable<Integer> {
     /** Below this many images a set finishes too fast for a progress bar to help. */
     static final int PROGRESS_MIN_IMAGES = 20;

@@ -29,9 +29,17 @@ public final class Colour {
         double[] y = new double[rgb.pixels()];
         float[] d = rgb.data;
         for (int i = 0, j = 0; i < y.length; i++, j += 3) {
-            y[i] = y255(Quantize.level(d[j]) / 255.0, Quantize.level(d[j + 1]) / 255.0, Quantize.level(d[j + 2]) / 255.0);
+            // the same sums as y255(L / 255.0, ...), in the same order, with the products looked up
+            y[i] = OFFSET[0] + Y_OF_LEVEL[0][Quantize.level(d[j])] + Y_OF_LEVEL[1][Quantize.level(d[j + 1])]
+                    + Y_OF_LEVEL[2][Quantize.level(d[j + 2])];
         }
         return y;
+    }
+
+    /** T[0][k] * (L / 255.0) for each level L: channel k's term of Y. */
+    private static final double[][] Y_OF_LEVEL = new double[3][256];
+    static {
+        for (int k = 0; k < 3; k++) for (int l = 0; l < 256; l++) Y_OF_LEVEL[k][l] = T[0][k] * (l / 255.0);
     }
 
     /** MATLAB {@code rgb2ycbcr} of a double RGB image in [0, 1]: YCbCr in [0, 1] (Y in [16/255, 235/255]). */

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 
 /**
  * Writes PNG: grey, grey + alpha, RGB or RGBA as the image has them, 8-bit, or 16-bit when the image came from a
- * 16-bit file. Samples are clamped to [0, 1] and rounded to the nearest level. The file is written to a temporary
+ * 16-bit file. Samples are clamped to [0, 1] and rounded to the nearest level ({@link Quantize}). The file is written to a temporary
  * file in the target folder and then moved over the target, so readers never see half a file.
  */
 public final class ImageWriter {
@@ -46,12 +46,8 @@ public final class ImageWriter {
                 alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE,
                 bits == 16 ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE);
         WritableRaster r = cm.createCompatibleWritableRaster(img.width, img.height);
-        int max = (1 << bits) - 1;
         int[] s = new int[img.data.length];
-        for (int i = 0; i < s.length; i++) {
-            float v = img.data[i];
-            s[i] = v > 0 ? (int) Math.min(max, Math.floor(v * (double) max + 0.5)) : 0;   // NaN -> 0
-        }
+        for (int i = 0; i < s.length; i++) s[i] = bits == 16 ? Quantize.level16(img.data[i]) : Quantize.level(img.data[i]);
         r.setPixels(0, 0, img.width, img.height, s);
         return new BufferedImage(cm, r, false, null);
     }

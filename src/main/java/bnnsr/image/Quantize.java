@@ -9,10 +9,23 @@ public final class Quantize {
 
     /** The uint8 level (0..255) of a value in [0, 1]. */
     public static int level(float v) {
-        double x = (double) v * 255.0;
-        if (!(x > 0)) return 0;               // negatives and NaN
+        double x = (double) v * 255.0;       // exact: 24-bit mantissa times 8 bits
+        if (!(x > 0)) return 0;
         if (x >= 255) return 255;
-        return (int) Math.floor(x + 0.5);     // x > 0: half away from zero
+        return (int) (x + 0.5);              // exact here too (x has few bits), and branch-free unlike uint8()
+    }
+
+    /** MATLAB's uint8(x) of a value on the 0..255 scale. */
+    public static int uint8(double x) { return saturatingRound(x, 255); }
+
+    /** The 16-bit level (0..65535) of a value in [0, 1], rounded as MATLAB's uint16(). */
+    public static int level16(float v) { return saturatingRound((double) v * 65535.0, 65535); }
+
+    private static int saturatingRound(double x, int max) {
+        if (!(x > 0)) return 0;               // negatives and NaN
+        if (x >= max) return max;
+        double f = Math.floor(x);            // x > 0: half away from zero; x - f is exact, floor(x + 0.5) is not
+        return (int) (x - f >= 0.5 ? f + 1 : f);
     }
 
     /** The value q(v) = level(v) / 255 in [0, 1]. */
