@@ -131,6 +131,7 @@ public final class Trainer {
                 Tensor y = model.forward(b.lr(), true);
                 double l = loss.forward(y, b.hr());
                 if (!Double.isFinite(l)) throw new IllegalStateException("loss became " + l + " at iteration " + it + ": lower the learning rate");
+                adam.zeroGrad();                  // layers accumulate into Param.grad
                 model.backward(loss.backward());
                 adam.step(lr);
                 windowLoss += l;
