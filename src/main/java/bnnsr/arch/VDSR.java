@@ -20,8 +20,8 @@ import java.util.random.RandomGenerator;
  * conv_last nf -> 3, plus the input (global residual). All convs 3x3 with bias.
  * <p>
  * <b>Input</b>: the LR image already upsampled to the HR size by MATLAB bicubic (what VDSR was defined on); the
- * data pipeline provides it (the options record {@code input = bicubic}, see {@link BinaryOptions}), so the model
- * neither knows nor changes the scale and its output is the same size as its input.
+ * data pipeline provides it through {@link ModelInput#prepare} (the options record {@code input = bicubic}, see
+ * {@link BinaryOptions}), so the model neither knows nor changes the scale and its output has its input's size.
  * <p>
  * {@code vdsr-<binarizer>}: the middle convs are binary, in accumulation groups of {@code group} consecutive convs
  * ({@code body.g.j}, group parameters {@code body.g.bam.*}): 18 convs in 6 groups of 3 by default. The ReLUs that
