@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class AbcActivations implements ActivationBinarizer {
     private final Param shift, scale;
-    private Tensor x, out, dx;
+    private Tensor x, dx;
 
     public AbcActivations(String convName) {
         shift = new Param(convName + ".act_shift", new int[] {1}, false);
@@ -24,7 +24,11 @@ public final class AbcActivations implements ActivationBinarizer {
 
     @Override public Tensor forward(Tensor x, boolean training) {
         this.x = x;
-        out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
+        return binarized();
+    }
+
+    @Override public Tensor binarized() {
+        Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float v = shift.value[0], beta = scale.value[0];
         float[] in = x.data, o = out.data;
         Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = beta * Sign.of(in[i] + v); });

@@ -13,7 +13,14 @@ import java.util.List;
  * until the next call of the same method. The input tensor must stay unchanged until {@link #backward} returns.
  */
 public interface ActivationBinarizer {
+    /**
+     * The binarized input of x. It may live in a per-thread scratch buffer shared by all binary convs: consume it
+     * before the next binary layer runs, and get it again for the backward with {@link #binarized()}.
+     */
     Tensor forward(Tensor x, boolean training);
+
+    /** The binarized input of the last forward, recomputed (same values, same scratch rule as {@link #forward}). */
+    Tensor binarized();
 
     /**
      * dL/d(binarized input) -> dL/d(input). {@code dScale} is dL/d({@link #outputScale()}) when the binarizer has

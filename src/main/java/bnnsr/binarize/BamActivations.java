@@ -17,7 +17,7 @@ public final class BamActivations implements ActivationBinarizer {
     private final ActivationAccumulation group;
     private final int index;
     private final Layer bn;
-    private Tensor acc, normalized, out, dNorm, dx;
+    private Tensor acc, normalized, dx;
 
     BamActivations(ActivationAccumulation group, int index, Layer bn) {
         this.group = group;
@@ -30,17 +30,21 @@ public final class BamActivations implements ActivationBinarizer {
         acc = Tensor.reuse(acc, x.n, x.h, x.w, x.c);
         group.accumulate(index, acc);
         normalized = bn.forward(acc, training);
-        out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
+        return binarized();
+    }
+
+    @Override public Tensor binarized() {
+        Tensor out = Scratch.like(Scratch.Slot.BINARIZED, normalized);
         boolean smooth = group.surrogate();
         float[] nv = normalized.data, o = out.data;
-        Work.range(x.size(), (a, b) -> {
+        Work.range(out.size(), (a, b) -> {
             for (int i = a; i < b; i++) o[i] = smooth ? Math.max(-1f, Math.min(1f, nv[i])) : Sign.of(nv[i]);
         });
         return out;
     }
 
     @Override public Tensor backward(Tensor dxb, Tensor dScale) {
-        dNorm = Tensor.reuse(dNorm, dxb.n, dxb.h, dxb.w, dxb.c);
+        Tensor dNorm = Scratch.like(Scratch.Slot.SIGN_GRAD, dxb);
         float[] nv = normalized.data, g = dxb.data, d = dNorm.data;
         Work.range(dxb.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(nv[i], g[i]); });
         Tensor dAcc = bn.backward(dNorm);

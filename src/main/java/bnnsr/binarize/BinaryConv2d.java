@@ -36,7 +36,7 @@ public final class BinaryConv2d implements Layer {
     private final WeightBinarizer weights;
     private final ActivationBinarizer activations;
     private final float[] wEff, wHwio, dwHwio, dwOihw, db;
-    private Tensor xb, conv, y, dConv, dScale, dxb;
+    private Tensor conv, y, dConv, dScale, dxb;
 
     /**
      * @param weights builds the weight binarizer from this conv's latent weights (e.g. {@code WeightAccumulation::join})
@@ -67,7 +67,7 @@ public final class BinaryConv2d implements Layer {
 
     @Override public Tensor forward(Tensor x, boolean training) {
         if (x.c != cin) throw new IllegalArgumentException(name + ": expected " + cin + " channels, got " + x.shape());
-        xb = activations.forward(x, training);
+        Tensor xb = activations.forward(x, training);
         weights.forward(wEff);
         Conv2d.oihwToHwio(wEff, wHwio, cout, cin, k);
         y = Tensor.reuse(y, x.n, x.h, x.w, cout);
@@ -110,6 +110,7 @@ public final class BinaryConv2d implements Layer {
             g = dConv;
         }
         ConvOps ops = ConvOps.get();
+        Tensor xb = activations.binarized();
         // the bias sees dy itself, the conv sees dy scaled by K: one kernel call gives both only without K
         ops.backwardWeight(xb, g, k, dwHwio, bias != null && scale == null ? db : null);
         if (bias != null) {
@@ -118,9 +119,11 @@ public final class BinaryConv2d implements Layer {
         }
         hwioToOihw(dwHwio, dwOihw);
         weights.backward(dwOihw);
-        dxb = Tensor.reuse(dxb, dy.n, dy.h, dy.w, cin);
-        ops.backwardInput(g, wHwio, k, dxb);
-        return activations.backward(dxb, dScale);
+        // FP activations hand this gradient back to the caller: then it needs a buffer of its own
+        Tensor dIn = activations instanceof FpActivations ? (dxb = Tensor.reuse(dxb, dy.n, dy.h, dy.w, cin))
+                : Scratch.get(Scratch.Slot.CONV_INPUT_GRAD, dy.n, dy.h, dy.w, cin);
+        ops.backwardInput(g, wHwio, k, dIn);
+        return activations.backward(dIn, dScale);
     }
 
     @Override public List<Param> params() {
@@ -175,6 +178,6 @@ public final class BinaryConv2d implements Layer {
     /** The effective (binarized, scaled) weights of the last forward, OIHW. */
     public float[] effectiveWeights() { return wEff.clone(); }
 
-    /** The conv's input as the kernels saw it in the last forward (binarized). */
-    public Tensor binarizedInput() { return xb; }
+    /** The conv's input as the kernels saw it in the last forward (binarized; recomputed into a scratch buffer). */
+    public Tensor binarizedInput() { return activations.binarized(); }
 }

@@ -9,11 +9,15 @@ import bnnsr.tensor.Tensor;
  * A zero-padded tap equals level 0, so this scheme's padding is exact in {0, 1} arithmetic.
  */
 public final class DorefaActivations implements ActivationBinarizer {
-    private Tensor x, out, dx;
+    private Tensor x, dx;
 
     @Override public Tensor forward(Tensor x, boolean training) {
         this.x = x;
-        out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
+        return binarized();
+    }
+
+    @Override public Tensor binarized() {
+        Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float[] in = x.data, o = out.data;
         // (Sign(x - 0.5) + 1) / 2, branch-free
         Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = 0.5f * (Sign.of(in[i] - 0.5f) + 1f); });

@@ -4,11 +4,15 @@ import bnnsr.tensor.Tensor;
 
 /** BNN activations: Sign(A), no scale; clipped STE (gradient passed where |A| <= 1). */
 public final class SignActivations implements ActivationBinarizer {
-    private Tensor x, out, dx;
+    private Tensor x, dx;
 
     @Override public Tensor forward(Tensor x, boolean training) {
         this.x = x;
-        out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
+        return binarized();
+    }
+
+    @Override public Tensor binarized() {
+        Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float[] in = x.data, o = out.data;
         Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = Sign.of(in[i]); });
         return out;

@@ -10,28 +10,31 @@ import bnnsr.tensor.Tensor;
  */
 public final class XnorActivations implements ActivationBinarizer {
     private final int k;
-    private Tensor x, out, mean, scale, dx, dMean;
+    private Tensor x, mean, scale, dx, dMean;
 
     public XnorActivations(int k) { this.k = k; }
 
     @Override public Tensor forward(Tensor x, boolean training) {
         this.x = x;
-        out = Tensor.reuse(out, x.n, x.h, x.w, x.c);
         mean = Tensor.reuse(mean, x.n, x.h, x.w, 1);
         scale = Tensor.reuse(scale, x.n, x.h, x.w, 1);
         int c = x.c;
-        float[] in = x.data, o = out.data, m = mean.data;
+        float[] in = x.data, m = mean.data;
         Work.range(x.n * x.h * x.w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 double s = 0;
-                for (int j = p * c, end = j + c; j < end; j++) {
-                    o[j] = Sign.of(in[j]);
-                    s += Math.abs(in[j]);
-                }
+                for (int j = p * c, end = j + c; j < end; j++) s += Math.abs(in[j]);
                 m[p] = (float) (s / c);
             }
         });
         boxAverage(mean, k, scale);
+        return binarized();
+    }
+
+    @Override public Tensor binarized() {
+        Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
+        float[] in = x.data, o = out.data;
+        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = Sign.of(in[i]); });
         return out;
     }
 
