@@ -60,7 +60,7 @@ public final class Trainer {
         }
         this.out = Path.of(cfg.outDir());
         Files.createDirectories(out);
-        Files.writeString(out.resolve("config.json"), cfg.toJson());
+        bnnsr.io.AtomicFiles.writeString(out.resolve("config.json"), cfg.toJson());
         this.images = loadImages();
         this.valSamples = loadValidation();
     }
