@@ -18,6 +18,7 @@ public final class Main implements Runnable {
     /** The full command tree; each capability adds its subcommand here. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand(new BenchCommand());
         Cli.configure(cl);
         return cl;
     }
