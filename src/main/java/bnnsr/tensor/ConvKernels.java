@@ -25,8 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the kernel row from {@code wb}: {@code wt[wb + (kx * cin + ci) * V * L + c]} (zero-padded); per step broadcasts
  * one input scalar per pixel and multiplies V weight vectors.</li>
  * <li>{@code dotPxC}: for few output channels: {@code inS} = input channels rounded up to whole vectors (zero
- * padding), weights {@code wr[wb + c * wS + kx * inS + ci]}; vectors along the input channels, one deterministic
- * lane sum per output and row.</li>
+ * padding), weights {@code wr[wb + c * wS + kx * inS + ci]}; vectors along the input channels; the vector
+ * partial sums pass from row to row through {@code part}, and the last row adds their lanes in a fixed order.</li>
  * <li>{@code outerPxV}: the weight gradient's rank-1 updates {@code acc[j][v] += a[p][j] * b[p][v]} summed over
  * {@code npix} pixels, a read with pixel stride {@code aS}, b with {@code bS}.</li>
  * </ul>
@@ -37,11 +37,16 @@ final class ConvKernels {
     static final int L = S.length();
     /** Pixels per tile (the widest tile), the least padded-row width the drivers provide. */
     static final int MAX_TILE = 12;
-    /** Input channels per weight-gradient tile (the broadcast side of {@code outer6xV}). */
+    /** Input channels per weight-gradient tile (the broadcast side of {@code outer6xV}; {@code outer3xV} for tails). */
     static final int OUTER_ROWS = 6;
+    /** Rows of the narrow weight-gradient tiles; the broadcast side is padded to a multiple of it. */
+    static final int OUTER_TAIL = 3;
 
     /** FOLD[i] moves lane j + (L >> (i + 1)) to lane j: the fixed halving steps of {@link #sum}. */
     private static final VectorShuffle<Float>[] FOLD = folds();
+    /** The same steps as constants for 16 lanes (AVX-512), so C2 folds them into the instructions. */
+    private static final VectorShuffle<Float> F8 = L == 16 ? FOLD[0] : null, F4 = L == 16 ? FOLD[1] : null,
+            F2 = L == 16 ? FOLD[2] : null, F1 = L == 16 ? FOLD[3] : null;
 
     private ConvKernels() {}
 
@@ -58,6 +63,12 @@ final class ConvKernels {
      * compiled than when interpreted, which would make runs irreproducible.
      */
     static float sum(FloatVector v) {
+        if (L == 16) {
+            v = v.add(v.rearrange(F8));
+            v = v.add(v.rearrange(F4));
+            v = v.add(v.rearrange(F2));
+            return v.add(v.rearrange(F1)).lane(0);
+        }
         for (VectorShuffle<Float> f : FOLD) v = v.add(v.rearrange(f));
         return v.lane(0);
     }
@@ -361,12 +372,23 @@ final class ConvKernels {
     }
 
     /** 4 output pixels x 3 output channels, one kernel row, vectors along the input channels. */
-    static void dot4x3(float[] in, int i0, int inS, int steps, float[] wr, int wb, int wS, boolean first,
-                    float[] bias, int co0, float[] out, int outOff, int outS) {
-        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S);
-        FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S);
-        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S);
-        FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S);
+    static void dot4x3(float[] in, int i0, int inS, int steps, float[] wr, int wb, int wS, float[] part,
+                    boolean first, boolean last, float[] bias, int co0, float[] out, int outOff, int outS) {
+        FloatVector a00, a01, a02;
+        FloatVector a10, a11, a12;
+        FloatVector a20, a21, a22;
+        FloatVector a30, a31, a32;
+        if (first) {
+            a00 = FloatVector.zero(S); a01 = FloatVector.zero(S); a02 = FloatVector.zero(S);
+            a10 = FloatVector.zero(S); a11 = FloatVector.zero(S); a12 = FloatVector.zero(S);
+            a20 = FloatVector.zero(S); a21 = FloatVector.zero(S); a22 = FloatVector.zero(S);
+            a30 = FloatVector.zero(S); a31 = FloatVector.zero(S); a32 = FloatVector.zero(S);
+        } else {
+            a00 = FloatVector.fromArray(S, part, 0); a01 = FloatVector.fromArray(S, part, L); a02 = FloatVector.fromArray(S, part, 2 * L);
+            a10 = FloatVector.fromArray(S, part, 3 * L); a11 = FloatVector.fromArray(S, part, 4 * L); a12 = FloatVector.fromArray(S, part, 5 * L);
+            a20 = FloatVector.fromArray(S, part, 6 * L); a21 = FloatVector.fromArray(S, part, 7 * L); a22 = FloatVector.fromArray(S, part, 8 * L);
+            a30 = FloatVector.fromArray(S, part, 9 * L); a31 = FloatVector.fromArray(S, part, 10 * L); a32 = FloatVector.fromArray(S, part, 11 * L);
+        }
         for (int s = 0; s < steps; s += L) {
             int i = i0 + s, wi = wb + s;
             FloatVector w0 = FloatVector.fromArray(S, wr, wi);
@@ -382,24 +404,50 @@ final class ConvKernels {
             x = FloatVector.fromArray(S, in, i + 3 * inS);
             a30 = x.fma(w0, a30); a31 = x.fma(w1, a31); a32 = x.fma(w2, a32);
         }
+        if (!last) {
+            a00.intoArray(part, 0); a01.intoArray(part, L); a02.intoArray(part, 2 * L);
+            a10.intoArray(part, 3 * L); a11.intoArray(part, 4 * L); a12.intoArray(part, 5 * L);
+            a20.intoArray(part, 6 * L); a21.intoArray(part, 7 * L); a22.intoArray(part, 8 * L);
+            a30.intoArray(part, 9 * L); a31.intoArray(part, 10 * L); a32.intoArray(part, 11 * L);
+            return;
+        }
         int o = outOff;
-        out[o] = sum(a00) + (first ? bias[co0] : out[o]); out[o + 1] = sum(a01) + (first ? bias[co0 + 1] : out[o + 1]); out[o + 2] = sum(a02) + (first ? bias[co0 + 2] : out[o + 2]); o += outS;
-        out[o] = sum(a10) + (first ? bias[co0] : out[o]); out[o + 1] = sum(a11) + (first ? bias[co0 + 1] : out[o + 1]); out[o + 2] = sum(a12) + (first ? bias[co0 + 2] : out[o + 2]); o += outS;
-        out[o] = sum(a20) + (first ? bias[co0] : out[o]); out[o + 1] = sum(a21) + (first ? bias[co0 + 1] : out[o + 1]); out[o + 2] = sum(a22) + (first ? bias[co0 + 2] : out[o + 2]); o += outS;
-        out[o] = sum(a30) + (first ? bias[co0] : out[o]); out[o + 1] = sum(a31) + (first ? bias[co0 + 1] : out[o + 1]); out[o + 2] = sum(a32) + (first ? bias[co0 + 2] : out[o + 2]);
+        out[o] = sum(a00) + bias[co0]; out[o + 1] = sum(a01) + bias[co0 + 1]; out[o + 2] = sum(a02) + bias[co0 + 2]; o += outS;
+        out[o] = sum(a10) + bias[co0]; out[o + 1] = sum(a11) + bias[co0 + 1]; out[o + 2] = sum(a12) + bias[co0 + 2]; o += outS;
+        out[o] = sum(a20) + bias[co0]; out[o + 1] = sum(a21) + bias[co0 + 1]; out[o + 2] = sum(a22) + bias[co0 + 2]; o += outS;
+        out[o] = sum(a30) + bias[co0]; out[o + 1] = sum(a31) + bias[co0 + 1]; out[o + 2] = sum(a32) + bias[co0 + 2];
     }
 
     /** 8 output pixels x 1 output channels, one kernel row, vectors along the input channels. */
-    static void dot8x1(float[] in, int i0, int inS, int steps, float[] wr, int wb, int wS, boolean first,
-                    float[] bias, int co0, float[] out, int outOff, int outS) {
-        FloatVector a00 = FloatVector.zero(S);
-        FloatVector a10 = FloatVector.zero(S);
-        FloatVector a20 = FloatVector.zero(S);
-        FloatVector a30 = FloatVector.zero(S);
-        FloatVector a40 = FloatVector.zero(S);
-        FloatVector a50 = FloatVector.zero(S);
-        FloatVector a60 = FloatVector.zero(S);
-        FloatVector a70 = FloatVector.zero(S);
+    static void dot8x1(float[] in, int i0, int inS, int steps, float[] wr, int wb, int wS, float[] part,
+                    boolean first, boolean last, float[] bias, int co0, float[] out, int outOff, int outS) {
+        FloatVector a00;
+        FloatVector a10;
+        FloatVector a20;
+        FloatVector a30;
+        FloatVector a40;
+        FloatVector a50;
+        FloatVector a60;
+        FloatVector a70;
+        if (first) {
+            a00 = FloatVector.zero(S);
+            a10 = FloatVector.zero(S);
+            a20 = FloatVector.zero(S);
+            a30 = FloatVector.zero(S);
+            a40 = FloatVector.zero(S);
+            a50 = FloatVector.zero(S);
+            a60 = FloatVector.zero(S);
+            a70 = FloatVector.zero(S);
+        } else {
+            a00 = FloatVector.fromArray(S, part, 0);
+            a10 = FloatVector.fromArray(S, part, L);
+            a20 = FloatVector.fromArray(S, part, 2 * L);
+            a30 = FloatVector.fromArray(S, part, 3 * L);
+            a40 = FloatVector.fromArray(S, part, 4 * L);
+            a50 = FloatVector.fromArray(S, part, 5 * L);
+            a60 = FloatVector.fromArray(S, part, 6 * L);
+            a70 = FloatVector.fromArray(S, part, 7 * L);
+        }
         for (int s = 0; s < steps; s += L) {
             int i = i0 + s, wi = wb + s;
             FloatVector w0 = FloatVector.fromArray(S, wr, wi);
@@ -421,15 +469,26 @@ final class ConvKernels {
             x = FloatVector.fromArray(S, in, i + 7 * inS);
             a70 = x.fma(w0, a70);
         }
+        if (!last) {
+            a00.intoArray(part, 0);
+            a10.intoArray(part, L);
+            a20.intoArray(part, 2 * L);
+            a30.intoArray(part, 3 * L);
+            a40.intoArray(part, 4 * L);
+            a50.intoArray(part, 5 * L);
+            a60.intoArray(part, 6 * L);
+            a70.intoArray(part, 7 * L);
+            return;
+        }
         int o = outOff;
-        out[o] = sum(a00) + (first ? bias[co0] : out[o]); o += outS;
-        out[o] = sum(a10) + (first ? bias[co0] : out[o]); o += outS;
-        out[o] = sum(a20) + (first ? bias[co0] : out[o]); o += outS;
-        out[o] = sum(a30) + (first ? bias[co0] : out[o]); o += outS;
-        out[o] = sum(a40) + (first ? bias[co0] : out[o]); o += outS;
-        out[o] = sum(a50) + (first ? bias[co0] : out[o]); o += outS;
-        out[o] = sum(a60) + (first ? bias[co0] : out[o]); o += outS;
-        out[o] = sum(a70) + (first ? bias[co0] : out[o]);
+        out[o] = sum(a00) + bias[co0]; o += outS;
+        out[o] = sum(a10) + bias[co0]; o += outS;
+        out[o] = sum(a20) + bias[co0]; o += outS;
+        out[o] = sum(a30) + bias[co0]; o += outS;
+        out[o] = sum(a40) + bias[co0]; o += outS;
+        out[o] = sum(a50) + bias[co0]; o += outS;
+        out[o] = sum(a60) + bias[co0]; o += outS;
+        out[o] = sum(a70) + bias[co0];
     }
 
     /** acc[6][4 vectors] += a (broadcast) x b over npix pixels; see the class comment. */
@@ -572,6 +631,100 @@ final class ConvKernels {
         c30.intoArray(acc, o); o += ldAcc;
         c40.intoArray(acc, o); o += ldAcc;
         c50.intoArray(acc, o);
+    }
+
+    /** acc[3][4 vectors] += a (broadcast) x b over npix pixels; see the class comment. */
+    static void outer3x4(float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix, float[] acc, int accOff, int ldAcc) {
+        int o = accOff;
+        FloatVector c00 = FloatVector.fromArray(S, acc, o), c01 = FloatVector.fromArray(S, acc, o + L), c02 = FloatVector.fromArray(S, acc, o + 2 * L), c03 = FloatVector.fromArray(S, acc, o + 3 * L); o += ldAcc;
+        FloatVector c10 = FloatVector.fromArray(S, acc, o), c11 = FloatVector.fromArray(S, acc, o + L), c12 = FloatVector.fromArray(S, acc, o + 2 * L), c13 = FloatVector.fromArray(S, acc, o + 3 * L); o += ldAcc;
+        FloatVector c20 = FloatVector.fromArray(S, acc, o), c21 = FloatVector.fromArray(S, acc, o + L), c22 = FloatVector.fromArray(S, acc, o + 2 * L), c23 = FloatVector.fromArray(S, acc, o + 3 * L);
+        for (int p = 0; p < npix; p++, aOff += aS, bOff += bS) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bOff + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bOff + 3 * L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[aOff]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[aOff + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[aOff + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+        }
+        o = accOff;
+        c00.intoArray(acc, o); c01.intoArray(acc, o + L); c02.intoArray(acc, o + 2 * L); c03.intoArray(acc, o + 3 * L); o += ldAcc;
+        c10.intoArray(acc, o); c11.intoArray(acc, o + L); c12.intoArray(acc, o + 2 * L); c13.intoArray(acc, o + 3 * L); o += ldAcc;
+        c20.intoArray(acc, o); c21.intoArray(acc, o + L); c22.intoArray(acc, o + 2 * L); c23.intoArray(acc, o + 3 * L);
+    }
+
+    /** acc[3][3 vectors] += a (broadcast) x b over npix pixels; see the class comment. */
+    static void outer3x3(float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix, float[] acc, int accOff, int ldAcc) {
+        int o = accOff;
+        FloatVector c00 = FloatVector.fromArray(S, acc, o), c01 = FloatVector.fromArray(S, acc, o + L), c02 = FloatVector.fromArray(S, acc, o + 2 * L); o += ldAcc;
+        FloatVector c10 = FloatVector.fromArray(S, acc, o), c11 = FloatVector.fromArray(S, acc, o + L), c12 = FloatVector.fromArray(S, acc, o + 2 * L); o += ldAcc;
+        FloatVector c20 = FloatVector.fromArray(S, acc, o), c21 = FloatVector.fromArray(S, acc, o + L), c22 = FloatVector.fromArray(S, acc, o + 2 * L);
+        for (int p = 0; p < npix; p++, aOff += aS, bOff += bS) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bOff + 2 * L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[aOff]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[aOff + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[aOff + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+        }
+        o = accOff;
+        c00.intoArray(acc, o); c01.intoArray(acc, o + L); c02.intoArray(acc, o + 2 * L); o += ldAcc;
+        c10.intoArray(acc, o); c11.intoArray(acc, o + L); c12.intoArray(acc, o + 2 * L); o += ldAcc;
+        c20.intoArray(acc, o); c21.intoArray(acc, o + L); c22.intoArray(acc, o + 2 * L);
+    }
+
+    /** acc[3][2 vectors] += a (broadcast) x b over npix pixels; see the class comment. */
+    static void outer3x2(float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix, float[] acc, int accOff, int ldAcc) {
+        int o = accOff;
+        FloatVector c00 = FloatVector.fromArray(S, acc, o), c01 = FloatVector.fromArray(S, acc, o + L); o += ldAcc;
+        FloatVector c10 = FloatVector.fromArray(S, acc, o), c11 = FloatVector.fromArray(S, acc, o + L); o += ldAcc;
+        FloatVector c20 = FloatVector.fromArray(S, acc, o), c21 = FloatVector.fromArray(S, acc, o + L);
+        for (int p = 0; p < npix; p++, aOff += aS, bOff += bS) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[aOff]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[aOff + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[aOff + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+        }
+        o = accOff;
+        c00.intoArray(acc, o); c01.intoArray(acc, o + L); o += ldAcc;
+        c10.intoArray(acc, o); c11.intoArray(acc, o + L); o += ldAcc;
+        c20.intoArray(acc, o); c21.intoArray(acc, o + L);
+    }
+
+    /** acc[3][1 vectors] += a (broadcast) x b over npix pixels; see the class comment. */
+    static void outer3x1(float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix, float[] acc, int accOff, int ldAcc) {
+        int o = accOff;
+        FloatVector c00 = FloatVector.fromArray(S, acc, o); o += ldAcc;
+        FloatVector c10 = FloatVector.fromArray(S, acc, o); o += ldAcc;
+        FloatVector c20 = FloatVector.fromArray(S, acc, o);
+        for (int p = 0; p < npix; p++, aOff += aS, bOff += bS) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[aOff]);
+            c00 = x.fma(b0, c00);
+            x = FloatVector.broadcast(S, a[aOff + 1]);
+            c10 = x.fma(b0, c10);
+            x = FloatVector.broadcast(S, a[aOff + 2]);
+            c20 = x.fma(b0, c20);
+        }
+        o = accOff;
+        c00.intoArray(acc, o); o += ldAcc;
+        c10.intoArray(acc, o); o += ldAcc;
+        c20.intoArray(acc, o);
     }
 
 }

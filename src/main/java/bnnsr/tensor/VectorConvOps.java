@@ -5,6 +5,7 @@ import java.util.Arrays;
 import static bnnsr.tensor.ConvKernels.L;
 import static bnnsr.tensor.ConvKernels.MAX_TILE;
 import static bnnsr.tensor.ConvKernels.OUTER_ROWS;
+import static bnnsr.tensor.ConvKernels.OUTER_TAIL;
 
 /**
  * The fast convolution kernels: direct NHWC convolution with the Vector API (no im2col), output rows split over
@@ -32,7 +33,7 @@ public final class VectorConvOps implements ConvOps {
     private static final class RowScratch {
         final PaddedRows in = new PaddedRows(), grad = new PaddedRows();
         int[] rowOff = new int[0];
-        float[] out = new float[0];
+        float[] out = new float[0], part = new float[12 * L];
     }
 
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
@@ -64,8 +65,8 @@ public final class VectorConvOps implements ConvOps {
         Workspace ws = workspaces.get();
         int cin = x.c, cout = dy.c, taps = k * k;
         // Broadcast side a (padded to whole tiles) x vector side b (padded to whole vectors): pick the less waste.
-        boolean byInput = roundUp(cin, OUTER_ROWS) * roundUp(cout, L) <= roundUp(cout, OUTER_ROWS) * roundUp(cin, L);
-        int aP = roundUp(byInput ? cin : cout, OUTER_ROWS), bP = roundUp(byInput ? cout : cin, L);
+        boolean byInput = roundUp(cin, OUTER_TAIL) * roundUp(cout, L) <= roundUp(cout, OUTER_TAIL) * roundUp(cin, L);
+        int aP = roundUp(byInput ? cin : cout, OUTER_TAIL), bP = roundUp(byInput ? cout : cin, L);
         int rows = x.n * x.h, chunks = Math.min(Parallel.threads(), rows), size = taps * aP * bP;
         if (ws.dw.length < chunks) { ws.dw = Arrays.copyOf(ws.dw, chunks); ws.db = Arrays.copyOf(ws.db, chunks); }
         for (int t = 0; t < chunks; t++) { ws.dw[t] = grow(ws.dw[t], size); ws.db[t] = grow(ws.db[t], cout); }
@@ -131,15 +132,18 @@ public final class VectorConvOps implements ConvOps {
         RowScratch s = scratches.get();
         int p = k / 2, h = x.h, w = x.w, cout = y.c;
         int inS = dot ? roundUp(x.c, L) : x.c;
-        s.in.reset(x, k, p, inS, MAX_TILE);
+        // A 1x1 kernel reads x in place when no tile can run past a row's end and no channel padding is needed.
+        boolean inPlace = k == 1 && w >= MAX_TILE && inS == x.c;
+        if (!inPlace) s.in.reset(x, k, p, inS, MAX_TILE);
         if (s.rowOff.length < k) s.rowOff = new int[k];
         s.out = grow(s.out, MAX_TILE * 4 * L);
+        float[] in = inPlace ? x.data : s.in.data();
         for (int r = r0; r < r1; r++) {
             int n = r / h, oy = r % h;
             int kyLo = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy);
-            for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = s.in.row(n, oy + ky - p);
-            Row row = new Row(s.in.data(), s.rowOff, kyLo, kyHi, k, inS, y.data, r * w * cout, w, cout, s.out);
-            if (dot) dotRow(row, wts, coP, bias);
+            for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = inPlace ? r * w * inS : s.in.row(n, oy + ky - p);
+            Row row = new Row(in, s.rowOff, kyLo, kyHi, k, inS, y.data, r * w * cout, w, cout, s.out);
+            if (dot) dotRow(row, wts, coP, bias, s.part);
             else tileRow(row, x.c, wts, coP, bias);
         }
     }
@@ -197,15 +201,16 @@ public final class VectorConvOps implements ConvOps {
         }
     }
 
-    private static void dotRow(Row r, float[] wr, int coP, float[] bias) {
+    private static void dotRow(Row r, float[] wr, int coP, float[] bias, float[] part) {
         int c = coP % 3 == 0 ? 3 : 1, steps = r.k * r.inS, tapsS = r.k * steps;
         for (int co0 = 0; co0 < r.cout; co0 += c) {
             int first = co0;
             r.tiles(c == 3 ? 4 : 8, co0, c, Math.min(r.cout - co0, c), (px0, out, off, outS) -> {
                 for (int ky = r.kyLo; ky < r.kyHi; ky++) {
                     int i0 = r.rowOff[ky] + px0, w0 = first * tapsS + ky * steps;
-                    if (c == 3) ConvKernels.dot4x3(r.in, i0, r.inS, steps, wr, w0, tapsS, ky == r.kyLo, bias, first, out, off, outS);
-                    else ConvKernels.dot8x1(r.in, i0, r.inS, steps, wr, w0, tapsS, ky == r.kyLo, bias, first, out, off, outS);
+                    boolean begin = ky == r.kyLo, end = ky == r.kyHi - 1;
+                    if (c == 3) ConvKernels.dot4x3(r.in, i0, r.inS, steps, wr, w0, tapsS, part, begin, end, bias, first, out, off, outS);
+                    else ConvKernels.dot8x1(r.in, i0, r.inS, steps, wr, w0, tapsS, part, begin, end, bias, first, out, off, outS);
                 }
             });
         }
@@ -235,13 +240,16 @@ public final class VectorConvOps implements ConvOps {
                 float[] xs = s.in.data();
                 for (int kx = 0; kx < k; kx++) {
                     int tapOff = (ky * k + kx) * aP * bP, xOff = xRow + kx * xS;
-                    for (int a0 = 0; a0 < aP; a0 += OUTER_ROWS)
+                    for (int a0 = 0; a0 < aP; ) {
+                        int rows = aP - a0 >= OUTER_ROWS ? OUTER_ROWS : OUTER_TAIL;
                         for (int b0 = 0; b0 < bP; ) {
                             int v = Math.min(4, (bP - b0) / L), accOff = tapOff + a0 * bP + b0;
-                            if (byInput) outer(v, xs, xOff + a0, xS, g, gOff + b0, gS, w, acc, accOff, bP);
-                            else outer(v, g, gOff + a0, gS, xs, xOff + b0, xS, w, acc, accOff, bP);
+                            if (byInput) outer(rows, v, xs, xOff + a0, xS, g, gOff + b0, gS, w, acc, accOff, bP);
+                            else outer(rows, v, g, gOff + a0, gS, xs, xOff + b0, xS, w, acc, accOff, bP);
                             b0 += v * L;
                         }
+                        a0 += rows;
+                    }
                 }
             }
             if (db != null)
@@ -249,13 +257,22 @@ public final class VectorConvOps implements ConvOps {
         }
     }
 
-    private static void outer(int v, float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix,
+    private static void outer(int rows, int v, float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix,
                               float[] acc, int accOff, int ld) {
-        switch (v) {
-            case 4 -> ConvKernels.outer6x4(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
-            case 3 -> ConvKernels.outer6x3(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
-            case 2 -> ConvKernels.outer6x2(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
-            default -> ConvKernels.outer6x1(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+        if (rows == OUTER_ROWS) {
+            switch (v) {
+                case 4 -> ConvKernels.outer6x4(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 3 -> ConvKernels.outer6x3(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 2 -> ConvKernels.outer6x2(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                default -> ConvKernels.outer6x1(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+            }
+        } else {
+            switch (v) {
+                case 4 -> ConvKernels.outer3x4(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 3 -> ConvKernels.outer3x3(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 2 -> ConvKernels.outer3x2(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                default -> ConvKernels.outer3x1(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+            }
         }
     }
 
