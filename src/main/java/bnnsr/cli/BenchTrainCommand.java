@@ -7,6 +7,7 @@ import bnnsr.train.TrainBench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
@@ -33,17 +34,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--blocks", paramLabel = "B") Integer blocks;
     @Option(names = "--batch", defaultValue = "16", paramLabel = "N") int batch;
     @Option(names = "--patch", defaultValue = "48", paramLabel = "P") int patch;
-    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).") int warmup;
-    @Option(names = "--iters", defaultValue = "5", paramLabel = "N", description = "Timed iterations; the median counts (default: ${DEFAULT-VALUE}).") int iters;
-    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores).") Integer threads;
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.") Path json;
+    @Mixin BenchCommand.Options bench;
     @Option(names = "--torch", paramLabel = "PYTHON",
             description = "Also time PyTorch's MSRResNet with this python (e.g. /usr/bin/python3 with python3-torch), srresnet only.")
     String torchPython;
 
     @Override public Integer call() throws IOException {
-        if (threads != null) Parallel.setThreads(threads);
-        if (warmup < 0 || iters < 1 || batch < 1 || patch < 4) throw new UserException("bench: warmup >= 0, iters >= 1, batch >= 1, patch >= 4");
+        bench.apply();
+        if (batch < 1 || patch < 4) throw new UserException("bench train: batch must be >= 1 and patch >= 4");
         ArchOptions o;
         try {
             o = Architectures.defaults(arch, scale);
@@ -52,7 +50,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
         if (channels != null) o = o.withChannels(channels);
         if (blocks != null) o = o.withBlocks(blocks);
-        TrainBench.Result r = TrainBench.run(o, batch, patch, warmup, iters, Parallel.threads());
+        TrainBench.Result r = TrainBench.run(o, batch, patch, bench.warmup, bench.reps, Parallel.threads());
         System.out.printf(Locale.ROOT, "%s x%d, batch %d, patch %d, %d threads: %.3f it/s, %.1f conv GFLOP/iteration, %.1f GFLOP/s%n",
                 r.arch(), r.scale(), r.batch(), r.patch(), r.threads(), r.itersPerS(), r.convGflopPerIter(), r.gflops());
         ObjectMapper m = new ObjectMapper();
@@ -65,7 +63,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "PyTorch (same run): %.3f it/s; bnnsr / PyTorch = %.2f%n", peer, r.itersPerS() / peer);
             node.put("torch_iters_per_s", peer).put("ratio_to_torch", r.itersPerS() / peer);
         }
-        if (json != null) bnnsr.io.AtomicFiles.writeString(json, m.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        if (bench.json != null) bnnsr.io.AtomicFiles.writeString(bench.json, m.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         return 0;
     }
 
@@ -74,7 +72,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(script)) throw new UserException(script + ": peer script not found");
         List<String> cmd = List.of(torchPython, script.toString(), "--scale", "" + o.scale(), "--nf", "" + o.channels(),
                 "--nb", "" + o.blocks(), "--batch", "" + batch, "--patch", "" + patch, "--threads", "" + Parallel.threads(),
-                "--warmup", "" + warmup, "--iters", "" + iters);
+                "--warmup", "" + bench.warmup, "--iters", "" + bench.reps);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

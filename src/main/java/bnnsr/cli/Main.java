@@ -21,6 +21,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new EvalCommand());
         cl.addSubcommand(new TrainCommand());
         cl.addSubcommand(new UpscaleCommand());
+        cl.addSubcommand(new BenchCommand());
         Cli.configure(cl);
         return cl;
     }
