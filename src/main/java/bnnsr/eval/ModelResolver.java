@@ -1,6 +1,7 @@
 package bnnsr.eval;
 
 import bnnsr.arch.Model;
+import bnnsr.arch.ModelInput;
 import bnnsr.image.FloatImage;
 import bnnsr.tensor.Tensor;
 
@@ -26,7 +27,8 @@ public final class ModelResolver implements SuperResolver {
         if (lrRgb.channels != 3) throw new IllegalArgumentException("model input must be RGB, got " + lrRgb.channels + " channels");
         if (scale != model.options().scale())
             throw new IllegalArgumentException("model " + name + " is x" + model.options().scale() + ", asked for x" + scale);
-        Tensor y = model.forward(new Tensor(1, lrRgb.height, lrRgb.width, 3, lrRgb.data), false);
+        FloatImage in = ModelInput.prepare(model.options(), lrRgb);
+        Tensor y = model.forward(new Tensor(1, in.height, in.width, 3, in.data), false);
         return new FloatImage(y.h, y.w, 3, java.util.Arrays.copyOf(y.data, y.size()), 8);
     }
 }

@@ -3,6 +3,7 @@ package bnnsr.train;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
+import bnnsr.arch.ModelInput;
 import bnnsr.eval.Evaluator;
 import bnnsr.eval.ImageScore;
 import bnnsr.eval.ModelResolver;
@@ -60,7 +61,7 @@ public final class Trainer {
         }
         this.out = Path.of(cfg.outDir());
         Files.createDirectories(out);
-        Files.writeString(out.resolve("config.json"), cfg.toJson());
+        bnnsr.io.AtomicFiles.writeString(out.resolve("config.json"), cfg.toJson());
         this.images = loadImages();
         this.valSamples = loadValidation();
     }
@@ -128,7 +129,7 @@ public final class Trainer {
             for (long it = start; it < cfg.iters; it++) {
                 PatchSampler.Batch b = batches.take(it);
                 double lr = schedule.lr(it);
-                Tensor y = model.forward(b.lr(), true);
+                Tensor y = model.forward(ModelInput.prepare(model.options(), b.lr()), true);
                 double l = loss.forward(y, b.hr());
                 if (!Double.isFinite(l)) throw new IllegalStateException("loss became " + l + " at iteration " + it + ": lower the learning rate");
                 adam.zeroGrad();                  // layers accumulate into Param.grad

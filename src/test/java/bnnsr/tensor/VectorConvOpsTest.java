@@ -41,7 +41,8 @@ class VectorConvOpsTest {
                 Arguments.of(2, 5, 14, 48, 48, 3, true),    // three vectors of outputs
                 Arguments.of(1, 6, 10, 48, 48, 1, false),
                 Arguments.of(1, 3, 17, 64, 64, 3, true),
-                Arguments.of(1, 4, 25, 64, 64, 1, true),
+                Arguments.of(1, 4, 25, 64, 64, 1, true),     // 1x1 read in place
+                Arguments.of(1, 3, 14, 32, 3, 1, true),     // 1x1 with few outputs, read in place
                 Arguments.of(1, 3, 8, 64, 256, 3, true),    // upconv of x2/x4
                 Arguments.of(1, 2, 7, 64, 576, 3, false),   // upconv of x3
                 Arguments.of(2, 5, 7, 17, 19, 3, true),     // channel tails that are not whole vectors
