@@ -30,8 +30,9 @@ final class ProgressLine implements AutoCloseable {
                 : null;
     }
 
-    void update(long done, double loss, double lr, double itPerS, double valPsnr) {
-        String val = Double.isNaN(valPsnr) ? "" : String.format(Locale.ROOT, " val %.3f dB", valPsnr);
+    /** {@code valPsnr}: the latest validation PSNR (NaN if none yet); {@code measuredNow}: it was measured at this update. */
+    void update(long done, double loss, double lr, double itPerS, double valPsnr, boolean measuredNow) {
+        String val = Double.isNaN(valPsnr) || (bar == null && !measuredNow) ? "" : String.format(Locale.ROOT, " val %.3f dB", valPsnr);
         if (bar != null) {
             bar.stepTo(done);
             bar.setExtraMessage(String.format(Locale.ROOT, "loss %.5f lr %.2e%s", loss, lr, val));

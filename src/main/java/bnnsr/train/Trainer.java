@@ -145,7 +145,7 @@ public final class Trainer {
                     double itPerS = window / ((now - windowStart) / 1e9);
                     lastLoss = windowLoss / window;
                     curve.append(done, lastLoss, lr, itPerS, val ? lastVal : Double.NaN);
-                    progress.update(done, lastLoss, lr, itPerS, lastVal);
+                    progress.update(done, lastLoss, lr, itPerS, lastVal, val);
                     windowLoss = 0;
                     window = 0;
                     windowStart = now;
