@@ -6,8 +6,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -122,6 +128,28 @@ class VectorConvOpsTest {
                 Tensor x = random(rnd, s[0], s[1], s[2], s[3]), dy = random(rnd, s[0], s[1], s[2], s[4]);
                 checkAll(x, dy, random(rnd, s[5] * s[5] * s[3] * s[4]), random(rnd, s[4]), s[5], "layer " + Arrays.toString(s));
             }
+    }
+
+    /** Callers on different threads share one instance (ConvOps.get()) without sharing buffers. */
+    @Test void servesConcurrentCallers() throws Exception {
+        Parallel.setThreads(2);
+        int[][] layers = {{2, 9, 13, 24, 40, 3}, {1, 12, 7, 40, 24, 1}, {2, 5, 6, 64, 3, 3}};
+        List<Callable<Void>> jobs = new ArrayList<>();
+        for (int[] s : layers)
+            jobs.add(() -> {
+                Random rnd = new Random(s[3]);
+                for (int round = 0; round < 5; round++) {
+                    Tensor x = random(rnd, s[0], s[1], s[2], s[3]), dy = random(rnd, s[0], s[1], s[2], s[4]);
+                    checkAll(x, dy, random(rnd, s[5] * s[5] * s[3] * s[4]), random(rnd, s[4]), s[5], "concurrent " + Arrays.toString(s));
+                }
+                return null;
+            });
+        ExecutorService pool = Executors.newFixedThreadPool(layers.length);
+        try {
+            for (Future<Void> f : pool.invokeAll(jobs)) f.get();
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** The adjoint identity <dy, conv(x)> = <conv^T(dy), x> = <dW(x, dy), w> ties the three kernels together. */
