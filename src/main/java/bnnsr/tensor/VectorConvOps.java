@@ -228,16 +228,16 @@ public final class VectorConvOps implements ConvOps {
         int p = k / 2, h = x.h, w = x.w, cout = dy.c, xS = byInput ? aP : bP, gS = byInput ? bP : aP;
         Arrays.fill(acc, 0, k * k * aP * bP, 0f);
         if (db != null) Arrays.fill(db, 0, cout, 0f);
-        s.in.reset(x, k, p, xS, 0);
-        boolean gDirect = gS == cout;
+        boolean xDirect = k == 1 && xS == x.c, gDirect = gS == cout;  // no padding needed: read the tensors in place
+        if (!xDirect) s.in.reset(x, k, p, xS, 0);
         if (!gDirect) s.grad.reset(dy, 1, 0, gS, 0);
         for (int r = r0; r < r1; r++) {
             int n = r / h, oy = r % h, dyRow = r * w * cout;
             float[] g = gDirect ? dy.data : s.grad.data();
             int gOff = gDirect ? dyRow : s.grad.row(n, oy);
             for (int ky = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy); ky < kyHi; ky++) {
-                int xRow = s.in.row(n, oy + ky - p);
-                float[] xs = s.in.data();
+                int xRow = xDirect ? r * w * xS : s.in.row(n, oy + ky - p);
+                float[] xs = xDirect ? x.data : s.in.data();
                 for (int kx = 0; kx < k; kx++) {
                     int tapOff = (ky * k + kx) * aP * bP, xOff = xRow + kx * xS;
                     for (int a0 = 0; a0 < aP; ) {
@@ -284,6 +284,7 @@ public final class VectorConvOps implements ConvOps {
             throw new IllegalArgumentException(op + ": spatial shapes differ: " + x.shape() + " vs " + y.shape());
         if (w.length < k * k * x.c * y.c)
             throw new IllegalArgumentException(op + ": weights shorter than " + k + "x" + k + "x" + x.c + "x" + y.c);
+        if (x.data == y.data) throw new IllegalArgumentException(op + ": input and output share their data");
     }
 
     /** Channels in the output block starting at co0: 4 vectors, or the vectors left. */

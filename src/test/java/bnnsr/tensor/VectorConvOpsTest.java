@@ -173,6 +173,8 @@ class VectorConvOpsTest {
         assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 5 - 1], null, 3, y));
         assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 5], null, 3, new Tensor(1, 4, 3, 5)));
         assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 5], new float[4], 3, y));
+        Tensor same = new Tensor(1, 4, 4, 3, x.data);
+        assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 3], null, 3, same));
     }
 
     // ---- helpers ----
