@@ -1,6 +1,7 @@
 package bnnsr.tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 import static bnnsr.tensor.ConvKernels.L;
 import static bnnsr.tensor.ConvKernels.MAX_TILE;
@@ -38,6 +39,11 @@ public final class VectorConvOps implements ConvOps {
 
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
     private final ThreadLocal<RowScratch> scratches = ThreadLocal.withInitial(RowScratch::new);
+
+    /** @throws LinkageError when the JVM runs without the jdk.incubator.vector module */
+    public VectorConvOps() {
+        Objects.requireNonNull(ConvKernels.S);  // loads the Vector API now, not at the first convolution
+    }
 
     @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
         checkGeometry(x, y, k, w, "forward");
