@@ -37,6 +37,9 @@ public final class VectorConvOps implements ConvOps {
         float[] out = new float[0], part = new float[12 * L];
     }
 
+    /** Floats in a cache line (64 bytes). */
+    private static final int LINE = 16;
+
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
     private final ThreadLocal<RowScratch> scratches = ThreadLocal.withInitial(RowScratch::new);
 
@@ -75,7 +78,8 @@ public final class VectorConvOps implements ConvOps {
         int aP = roundUp(byInput ? cin : cout, OUTER_TAIL), bP = roundUp(byInput ? cout : cin, L);
         int rows = x.n * x.h, chunks = Math.min(Parallel.threads(), rows), size = taps * aP * bP;
         if (ws.dw.length < chunks) { ws.dw = Arrays.copyOf(ws.dw, chunks); ws.db = Arrays.copyOf(ws.db, chunks); }
-        for (int t = 0; t < chunks; t++) { ws.dw[t] = grow(ws.dw[t], size); ws.db[t] = grow(ws.db[t], cout); }
+        // Threads write their own partials all the time: pad each array past a cache line so no two share one.
+        for (int t = 0; t < chunks; t++) { ws.dw[t] = grow(ws.dw[t], size + LINE); ws.db[t] = grow(ws.db[t], cout + LINE); }
         Parallel.forRange(chunks, chunks, (from, to) -> {
             for (int t = from; t < to; t++)
                 weightChunk(x, dy, k, byInput, aP, bP, ws.dw[t], db == null ? null : ws.db[t],
