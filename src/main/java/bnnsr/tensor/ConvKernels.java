@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The unrolled Vector API micro-kernels behind {@link VectorConvOps}: each keeps its accumulators in registers
  * (at most 24 vectors) and is a method of its own, so that C2 compiles it as one unit with every vector operation
  * inlined (a larger method, or one inlined into a large caller, hits C2's node-count inlining cutoff and boxes
- * its vectors: 3-18x slower).
+ * its vectors: 3-18x slower). The unrolled methods are printed by src/test/python/gen_conv_kernels.py.
  * <p>
  * Safepoints: a Java loop around the hot loop carries a safepoint poll, and C2 then keeps the accumulators in
  * stack slots instead of registers (3x slower). So each kernel is a single counted loop over one kernel row
