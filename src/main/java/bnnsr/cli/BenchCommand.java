@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,12 +29,26 @@ public final class BenchCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (see bnnsr bench --help)");
     }
 
+    /**
+     * One measurement: the median wall time of a run, and the mean CPU time of the whole process per run. On a
+     * machine shared with other work, wall time / (CPU time / threads) shows how much the threads were kept off
+     * their cores; CPU time also counts idle spinning, so the normalised speed errs low.
+     */
+    public record Timing(double seconds, double cpuSeconds) {
+        /** Work per second if each of {@code threads} threads had had a core to itself. */
+        public double cpuNormalisedRate(double work, int threads) { return work / (cpuSeconds / threads); }
+    }
+
     /** Flags shared by all benchmarks; use with {@code @Mixin}. */
     public static final class Options {
+        /** Least warm-up time: the Vector API kernels run boxed (slow, allocating) until C2 has compiled them. */
+        static final long WARMUP_NANOS = 2_000_000_000L;
+
         @Option(names = "--threads", description = "worker threads (default: all cores, ${DEFAULT-VALUE})")
         int threads = Runtime.getRuntime().availableProcessors();
 
-        @Option(names = "--warmup", defaultValue = "5", description = "untimed runs first (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", defaultValue = "5",
+                description = "untimed runs first, and unless 0 at least 2 s of them so the JIT has compiled the kernels (default: ${DEFAULT-VALUE})")
         int warmup;
 
         @Option(names = "--reps", defaultValue = "9", description = "timed runs; the median is reported (default: ${DEFAULT-VALUE})")
@@ -50,19 +65,31 @@ public final class BenchCommand implements Runnable {
             bnnsr.tensor.Parallel.setThreads(threads);
         }
 
-        /** Median seconds of one run of {@code body} over {@code reps} timed runs after {@code warmup} untimed ones. */
-        public double medianSeconds(Runnable body) { return medianSeconds(body, warmup, reps); }
+        /** Times {@code body}: {@code reps} timed runs after the warm-up the flags ask for. */
+        public Timing time(Runnable body) { return time(body, warmup, warmupNanos(), reps); }
 
-        public static double medianSeconds(Runnable body, int warmup, int reps) {
-            for (int i = 0; i < warmup; i++) body.run();
+        /** The least warm-up time: none when --warmup is 0 (quick checks). */
+        public long warmupNanos() { return warmup > 0 ? WARMUP_NANOS : 0; }
+
+        /** Times {@code body}: {@code reps} timed runs after at least {@code warmup} untimed runs and {@code warmupNanos}. */
+        public static Timing time(Runnable body, int warmup, long warmupNanos, int reps) {
+            long start = System.nanoTime();
+            for (int i = 0; i < warmup || System.nanoTime() - start < warmupNanos; i++) body.run();
             double[] t = new double[reps];
+            long cpu0 = processCpuNanos();
             for (int i = 0; i < reps; i++) {
                 long t0 = System.nanoTime();
                 body.run();
                 t[i] = (System.nanoTime() - t0) * 1e-9;
             }
+            double cpu = cpu0 < 0 ? Double.NaN : (processCpuNanos() - cpu0) * 1e-9 / reps;
             Arrays.sort(t);
-            return reps % 2 == 1 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]);
+            return new Timing(reps % 2 == 1 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]), cpu);
+        }
+
+        private static long processCpuNanos() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : -1;
         }
 
         /** Writes {@code values} to --json (if given), atomically: a temporary file in the same folder, then a move. */

@@ -47,29 +47,34 @@ final class BenchConvCommand implements Callable<Integer> {
         json.put("threads", common.threads);
         json.put("gflop_per_pass", flop * 1e-9);
         json.put("impl", ConvOps.get().getClass().getSimpleName());
-        measure(ConvOps.get(), "", x, dy, y, dx, w, bias, dw, db, flop, common.warmup, common.reps, out, json);
-        if (scalar) measure(new ScalarConvOps(), "scalar_", x, dy, y, dx, w, bias, dw, db, flop, 0, 1, out, json);
+        measure(ConvOps.get(), "", x, dy, y, dx, w, bias, dw, db, flop, common.warmup, common.warmupNanos(),
+                common.reps, out, json);
+        if (scalar) measure(new ScalarConvOps(), "scalar_", x, dy, y, dx, w, bias, dw, db, flop, 0, 0, 1, out, json);
         common.writeJson(json);
         return 0;
     }
 
     private void measure(ConvOps ops, String prefix, Tensor x, Tensor dy, Tensor y, Tensor dx, float[] w, float[] bias,
-                         float[] dw, float[] db, double flop, int warmup, int reps, PrintWriter out, Map<String, Object> json) {
+                         float[] dw, float[] db, double flop, int warmup, long warmupNanos, int reps, PrintWriter out,
+                         Map<String, Object> json) {
         String name = ops.getClass().getSimpleName();
         report(out, json, name, prefix + "forward", flop,
-                BenchCommand.Options.medianSeconds(() -> ops.forward(x, w, bias, k, y), warmup, reps));
+                BenchCommand.Options.time(() -> ops.forward(x, w, bias, k, y), warmup, warmupNanos, reps));
         report(out, json, name, prefix + "backward_input", flop,
-                BenchCommand.Options.medianSeconds(() -> ops.backwardInput(dy, w, k, dx), warmup, reps));
+                BenchCommand.Options.time(() -> ops.backwardInput(dy, w, k, dx), warmup, warmupNanos, reps));
         report(out, json, name, prefix + "backward_weight", flop,
-                BenchCommand.Options.medianSeconds(() -> ops.backwardWeight(x, dy, k, dw, db), warmup, reps));
+                BenchCommand.Options.time(() -> ops.backwardWeight(x, dy, k, dw, db), warmup, warmupNanos, reps));
     }
 
-    private static void report(PrintWriter out, Map<String, Object> json, String impl, String what, double flop, double seconds) {
-        double gflops = flop / seconds * 1e-9;
-        out.printf("  %-16s %-24s %9.3f ms %9.1f GFLOP/s%n", impl, what, seconds * 1e3, gflops);
+    private void report(PrintWriter out, Map<String, Object> json, String impl, String what, double flop,
+                        BenchCommand.Timing t) {
+        double gflops = flop / t.seconds() * 1e-9, cpuGflops = t.cpuNormalisedRate(flop, common.threads) * 1e-9;
+        out.printf("  %-16s %-24s %9.3f ms %9.1f GFLOP/s   (%.1f GFLOP/s per CPU time x threads)%n",
+                impl, what, t.seconds() * 1e3, gflops, cpuGflops);
         out.flush();
-        json.put(what + "_ms", seconds * 1e3);
+        json.put(what + "_ms", t.seconds() * 1e3);
         json.put(what + "_gflops", gflops);
+        json.put(what + "_cpu_normalised_gflops", cpuGflops);
     }
 
     private static Tensor random(Random rnd, int n, int h, int w, int c) {

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The unrolled Vector API micro-kernels behind {@link VectorConvOps}: each keeps its accumulators in registers
  * (at most 24 vectors) and is a method of its own, so that C2 compiles it as one unit with every vector operation
  * inlined (a larger method, or one inlined into a large caller, hits C2's node-count inlining cutoff and boxes
- * its vectors: 3-18x slower).
+ * its vectors: 3-18x slower). The unrolled methods are printed by src/test/python/gen_conv_kernels.py.
  * <p>
  * Safepoints: a Java loop around the hot loop carries a safepoint poll, and C2 then keeps the accumulators in
  * stack slots instead of registers (3x slower). So each kernel is a single counted loop over one kernel row
@@ -26,7 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  * one input scalar per pixel and multiplies V weight vectors.</li>
  * <li>{@code dotPxC}: for few output channels: {@code inS} = input channels rounded up to whole vectors (zero
  * padding), weights {@code wr[wb + c * wS + kx * inS + ci]}; vectors along the input channels; the vector
- * partial sums pass from row to row through {@code part}, and the last row adds their lanes in a fixed order.</li>
+ * partial sums pass from row to row through {@code part}, and after the last row {@link #finishDot} adds their
+ * lanes in a fixed order (a separate method: twelve inlined sums would hit the node-count cutoff).</li>
  * <li>{@code outerPxV}: the weight gradient's rank-1 updates {@code acc[j][v] += a[p][j] * b[p][v]} summed over
  * {@code npix} pixels, a read with pixel stride {@code aS}, b with {@code bS}.</li>
  * </ul>
@@ -404,18 +405,11 @@ final class ConvKernels {
             x = FloatVector.fromArray(S, in, i + 3 * inS);
             a30 = x.fma(w0, a30); a31 = x.fma(w1, a31); a32 = x.fma(w2, a32);
         }
-        if (!last) {
-            a00.intoArray(part, 0); a01.intoArray(part, L); a02.intoArray(part, 2 * L);
-            a10.intoArray(part, 3 * L); a11.intoArray(part, 4 * L); a12.intoArray(part, 5 * L);
-            a20.intoArray(part, 6 * L); a21.intoArray(part, 7 * L); a22.intoArray(part, 8 * L);
-            a30.intoArray(part, 9 * L); a31.intoArray(part, 10 * L); a32.intoArray(part, 11 * L);
-            return;
-        }
-        int o = outOff;
-        out[o] = sum(a00) + bias[co0]; out[o + 1] = sum(a01) + bias[co0 + 1]; out[o + 2] = sum(a02) + bias[co0 + 2]; o += outS;
-        out[o] = sum(a10) + bias[co0]; out[o + 1] = sum(a11) + bias[co0 + 1]; out[o + 2] = sum(a12) + bias[co0 + 2]; o += outS;
-        out[o] = sum(a20) + bias[co0]; out[o + 1] = sum(a21) + bias[co0 + 1]; out[o + 2] = sum(a22) + bias[co0 + 2]; o += outS;
-        out[o] = sum(a30) + bias[co0]; out[o + 1] = sum(a31) + bias[co0 + 1]; out[o + 2] = sum(a32) + bias[co0 + 2];
+        a00.intoArray(part, 0); a01.intoArray(part, L); a02.intoArray(part, 2 * L);
+        a10.intoArray(part, 3 * L); a11.intoArray(part, 4 * L); a12.intoArray(part, 5 * L);
+        a20.intoArray(part, 6 * L); a21.intoArray(part, 7 * L); a22.intoArray(part, 8 * L);
+        a30.intoArray(part, 9 * L); a31.intoArray(part, 10 * L); a32.intoArray(part, 11 * L);
+        if (last) finishDot(part, 4, 3, bias, co0, out, outOff, outS);
     }
 
     /** 8 output pixels x 1 output channels, one kernel row, vectors along the input channels. */
@@ -469,26 +463,15 @@ final class ConvKernels {
             x = FloatVector.fromArray(S, in, i + 7 * inS);
             a70 = x.fma(w0, a70);
         }
-        if (!last) {
-            a00.intoArray(part, 0);
-            a10.intoArray(part, L);
-            a20.intoArray(part, 2 * L);
-            a30.intoArray(part, 3 * L);
-            a40.intoArray(part, 4 * L);
-            a50.intoArray(part, 5 * L);
-            a60.intoArray(part, 6 * L);
-            a70.intoArray(part, 7 * L);
-            return;
-        }
-        int o = outOff;
-        out[o] = sum(a00) + bias[co0]; o += outS;
-        out[o] = sum(a10) + bias[co0]; o += outS;
-        out[o] = sum(a20) + bias[co0]; o += outS;
-        out[o] = sum(a30) + bias[co0]; o += outS;
-        out[o] = sum(a40) + bias[co0]; o += outS;
-        out[o] = sum(a50) + bias[co0]; o += outS;
-        out[o] = sum(a60) + bias[co0]; o += outS;
-        out[o] = sum(a70) + bias[co0];
+        a00.intoArray(part, 0);
+        a10.intoArray(part, L);
+        a20.intoArray(part, 2 * L);
+        a30.intoArray(part, 3 * L);
+        a40.intoArray(part, 4 * L);
+        a50.intoArray(part, 5 * L);
+        a60.intoArray(part, 6 * L);
+        a70.intoArray(part, 7 * L);
+        if (last) finishDot(part, 8, 1, bias, co0, out, outOff, outS);
     }
 
     /** acc[6][4 vectors] += a (broadcast) x b over npix pixels; see the class comment. */
@@ -727,4 +710,10 @@ final class ConvKernels {
         c20.intoArray(acc, o);
     }
 
+    /** out[pixel j][c] = lane sum of part[(j * channels + c) * L ..] + bias[co0 + c]: the end of a dot tile. */
+    static void finishDot(float[] part, int pixels, int channels, float[] bias, int co0, float[] out, int outOff, int outS) {
+        for (int j = 0, v = 0; j < pixels; j++)
+            for (int c = 0; c < channels; c++, v += L)
+                out[outOff + j * outS + c] = sum(FloatVector.fromArray(S, part, v)) + bias[co0 + c];
+    }
 }

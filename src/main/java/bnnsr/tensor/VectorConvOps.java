@@ -1,6 +1,7 @@
 package bnnsr.tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 import static bnnsr.tensor.ConvKernels.L;
 import static bnnsr.tensor.ConvKernels.MAX_TILE;
@@ -36,8 +37,16 @@ public final class VectorConvOps implements ConvOps {
         float[] out = new float[0], part = new float[12 * L];
     }
 
+    /** Floats in a cache line (64 bytes). */
+    private static final int LINE = 16;
+
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
     private final ThreadLocal<RowScratch> scratches = ThreadLocal.withInitial(RowScratch::new);
+
+    /** @throws LinkageError when the JVM runs without the jdk.incubator.vector module */
+    public VectorConvOps() {
+        Objects.requireNonNull(ConvKernels.S);  // loads the Vector API now, not at the first convolution
+    }
 
     @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
         checkGeometry(x, y, k, w, "forward");
@@ -69,7 +78,8 @@ public final class VectorConvOps implements ConvOps {
         int aP = roundUp(byInput ? cin : cout, OUTER_TAIL), bP = roundUp(byInput ? cout : cin, L);
         int rows = x.n * x.h, chunks = Math.min(Parallel.threads(), rows), size = taps * aP * bP;
         if (ws.dw.length < chunks) { ws.dw = Arrays.copyOf(ws.dw, chunks); ws.db = Arrays.copyOf(ws.db, chunks); }
-        for (int t = 0; t < chunks; t++) { ws.dw[t] = grow(ws.dw[t], size); ws.db[t] = grow(ws.db[t], cout); }
+        // Threads write their own partials all the time: pad each array past a cache line so no two share one.
+        for (int t = 0; t < chunks; t++) { ws.dw[t] = grow(ws.dw[t], size + LINE); ws.db[t] = grow(ws.db[t], cout + LINE); }
         Parallel.forRange(chunks, chunks, (from, to) -> {
             for (int t = from; t < to; t++)
                 weightChunk(x, dy, k, byInput, aP, bP, ws.dw[t], db == null ? null : ws.db[t],
@@ -228,16 +238,16 @@ public final class VectorConvOps implements ConvOps {
         int p = k / 2, h = x.h, w = x.w, cout = dy.c, xS = byInput ? aP : bP, gS = byInput ? bP : aP;
         Arrays.fill(acc, 0, k * k * aP * bP, 0f);
         if (db != null) Arrays.fill(db, 0, cout, 0f);
-        s.in.reset(x, k, p, xS, 0);
-        boolean gDirect = gS == cout;
+        boolean xDirect = k == 1 && xS == x.c, gDirect = gS == cout;  // no padding needed: read the tensors in place
+        if (!xDirect) s.in.reset(x, k, p, xS, 0);
         if (!gDirect) s.grad.reset(dy, 1, 0, gS, 0);
         for (int r = r0; r < r1; r++) {
             int n = r / h, oy = r % h, dyRow = r * w * cout;
             float[] g = gDirect ? dy.data : s.grad.data();
             int gOff = gDirect ? dyRow : s.grad.row(n, oy);
             for (int ky = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy); ky < kyHi; ky++) {
-                int xRow = s.in.row(n, oy + ky - p);
-                float[] xs = s.in.data();
+                int xRow = xDirect ? r * w * xS : s.in.row(n, oy + ky - p);
+                float[] xs = xDirect ? x.data : s.in.data();
                 for (int kx = 0; kx < k; kx++) {
                     int tapOff = (ky * k + kx) * aP * bP, xOff = xRow + kx * xS;
                     for (int a0 = 0; a0 < aP; ) {
@@ -284,6 +294,7 @@ public final class VectorConvOps implements ConvOps {
             throw new IllegalArgumentException(op + ": spatial shapes differ: " + x.shape() + " vs " + y.shape());
         if (w.length < k * k * x.c * y.c)
             throw new IllegalArgumentException(op + ": weights shorter than " + k + "x" + k + "x" + x.c + "x" + y.c);
+        if (x.data == y.data) throw new IllegalArgumentException(op + ": input and output share their data");
     }
 
     /** Channels in the output block starting at co0: 4 vectors, or the vectors left. */
