@@ -49,7 +49,7 @@ public final class UpscaleCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--model", paramLabel = "FILE",
-            description = "Model file (bnnsr model, checkpoint, or a plain state dict with --arch). Default: the bundled default_x<S> model.")
+            description = "Model file (a bnnsr model such as a training run's model_latest.safetensors, or a plain state dict with --arch). Default: the bundled default_x<S> model.")
     Path model;
 
     @Option(names = "--scale", paramLabel = "S",
@@ -141,7 +141,7 @@ public final class UpscaleCommand implements Callable<Integer> {
                     if (bar != null) bar.resume();
                 } else if (bar == null) {
                     err.println((n > 1 ? "[" + (i + 1) + "/" + n + "] " : "") + message
-                            + String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
+                            + String.format(Locale.ROOT, ", %.1f s)", (System.nanoTime() - t0) / 1e9));
                 }
                 if (bar != null) bar.step();
             }
@@ -183,7 +183,7 @@ public final class UpscaleCommand implements Callable<Integer> {
         return net;
     }
 
-    /** Upscales one image and writes it; returns the line that reports it. */
+    /** Upscales one image and writes it; returns the report line, open for the time to be added. */
     private String process(Upscaler upscaler, UpscalePlan.Job job, String fmt) {
         Path in = job.input(), target = job.output();
         if (Files.exists(target) && !force) throw new UserException("output " + target + " exists (use --force to overwrite)");
@@ -207,6 +207,6 @@ public final class UpscaleCommand implements Callable<Integer> {
             ImageWriter.writePng(sr, target);
         }
         return in + " -> " + target + " (" + img.width + "x" + img.height + " -> " + sr.width + "x" + sr.height
-                + (sr.isGrey() ? " grey" : "") + (sr.hasAlpha() ? " +alpha" : "") + (sr.bitDepth() == 16 ? " 16-bit" : "") + note + ")";
+                + (sr.isGrey() ? " grey" : "") + (sr.hasAlpha() ? " +alpha" : "") + (sr.bitDepth() == 16 ? " 16-bit" : "") + note;
     }
 }

@@ -2,6 +2,8 @@ package bnnsr.engine;
 
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Model;
+import bnnsr.io.SafeTensors;
+import bnnsr.io.SafeTensorsException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,9 +23,23 @@ public final class Networks {
     public static InferenceNetwork load(Path file, ArchOptions given) throws IOException {
         try {
             return new ModelNetwork(Model.load(file, given));
+        } catch (SafeTensorsException e) {
+            if (isTrainingCheckpoint(file))
+                throw new SafeTensorsException(file + ": a training checkpoint (weights and optimizer state); use the "
+                        + "model file written beside it (model_latest.safetensors)");
+            throw e;
         } catch (IllegalArgumentException | IllegalStateException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new IOException(m.startsWith(file.toString()) ? m : file + ": " + m, e);
+        }
+    }
+
+    /** Training checkpoints carry their run's settings in the metadata. */
+    private static boolean isTrainingCheckpoint(Path file) {
+        try {
+            return SafeTensors.read(file).metadata().containsKey("train_config");
+        } catch (IOException e) {
+            return false;
         }
     }
 }

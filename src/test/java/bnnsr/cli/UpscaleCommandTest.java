@@ -240,6 +240,13 @@ class UpscaleCommandTest {
         Map<String, String> meta = Map.of(ArchOptions.METADATA_KEY, new ArchOptions("no-such-net", 2, 4, 1).toJson());
         new SafeTensorsWriter().putF32("w", new int[] {1}, new float[] {1}).write(unknown, meta);
         assertOneLineError(run("upscale", "--model", unknown.toString(), in.toString(), "-o", out.toString()), 2, "unknown architecture");
+
+        // a training checkpoint: the model beside it is what upscales
+        Path ckpt = dir.resolve("checkpoint.safetensors");
+        Map<String, String> ckptMeta = new java.util.HashMap<>(model.metadata());
+        ckptMeta.put("train_config", "{}");
+        model.addTo(new SafeTensorsWriter()).putF32("optimizer.step", new int[] {1}, new float[] {3}).write(ckpt, ckptMeta);
+        assertOneLineError(run("upscale", "--model", ckpt.toString(), in.toString(), "-o", out.toString()), 2, "model_latest.safetensors");
         assertFalse(Files.exists(out));
     }
 
