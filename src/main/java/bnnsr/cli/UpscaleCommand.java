@@ -120,9 +120,12 @@ public final class UpscaleCommand implements Callable<Integer> {
                     message = job.problem() != null ? null : process(upscaler, job, plan.format);
                     o = job.problem() != null ? Outcome.BAD_INPUT : Outcome.DONE;
                     if (job.problem() != null) message = "bnnsr: " + job.input() + ": " + job.problem();
-                } catch (ImageFileException | ImageTooLargeException | UserException e) {
+                } catch (ImageFileException e) {
+                    o = e.file().equals(job.input()) ? Outcome.BAD_INPUT : Outcome.FAILED;     // else writing failed
+                    message = "bnnsr: " + e.getMessage();
+                } catch (ImageTooLargeException | UserException e) {
                     o = Outcome.BAD_INPUT;
-                    message = "bnnsr: " + (e instanceof ImageFileException ? "" : job.input() + ": ") + e.getMessage();
+                    message = "bnnsr: " + job.input() + ": " + e.getMessage();
                 } catch (OutOfMemoryError e) {
                     o = Outcome.FAILED;
                     message = "bnnsr: " + job.input() + ": out of memory (use a smaller --tile, or give Java more memory: BNNSR_JAVA_OPTS=-Xmx...)";

@@ -183,6 +183,18 @@ class UpscaleCommandTest {
         assertEquals(List.of(Path.of("good.png")), filesUnder(out));
     }
 
+    @Test void anOutputThatCannotBeWrittenIsAFailureNotABadInput() throws IOException {
+        png("in/sub/a.png", 4, 4, 3, 8, 1);
+        png("in/b.png", 4, 4, 3, 8, 2);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("sub"), "a file where the folder should go");
+        EvalCommandTest.Run r = run("upscale", "--model", modelX2.toString(), dir.resolve("in").toString(), "-o", out.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("cannot create its folder"), r.err());
+        assertTrue(r.err().contains("1 done, 1 failed"), r.err());
+        assertTrue(Files.exists(out.resolve("b.png")));
+    }
+
     @Test void refusesHugeImagesBeforeDecodingThem() throws IOException {
         Path huge = dir.resolve("huge.png");
         Files.write(huge, pngHeaderOnly(40_000, 30_000));
