@@ -33,6 +33,8 @@ final class UpscalePlan {
     UpscalePlan(List<Path> inputs, Path out, String format, String suffix) {
         if (suffix.contains("/") || suffix.contains(java.io.File.separator))
             throw new UserException("--suffix must not contain a path separator: " + suffix);
+        if (formatOf(out) == null && ImageReader.isImageName(out))
+            throw new UserException(out + ": can only write PNG or JPEG (name the output .png or .jpg)");
         singleFile = inputs.size() == 1 && !Files.isDirectory(inputs.get(0)) && !Files.isDirectory(out)
                 && formatOf(out) != null;
         if (singleFile && format != null && !format.equals(formatOf(out)))

@@ -37,8 +37,11 @@ class TilerTest {
 
     private static Tensor untiled(InferenceNetwork net, Tensor lr) { return net.run(lr).copy(); }
 
-    /** Tiled output equals the untiled one for several tile sizes on odd sizes, and tile sizes agree. */
-    private static void assertTilingExact(InferenceNetwork net, int h, int w) {
+    /**
+     * Tiled output equals the untiled one for several tile sizes on odd sizes, and tile sizes agree. For any
+     * {@link InferenceNetwork} (the packed engine's tests can call it too).
+     */
+    static void assertTilingExact(InferenceNetwork net, int h, int w) {
         Tensor lr = TestNetworks.tensor(h, w, 11);
         Tensor whole = untiled(net, lr);
         assertEquals(h * net.scale(), whole.h);
