@@ -282,7 +282,7 @@ class UpscaleCommandTest {
     }
 
     @Test void tileAndThreadCountDoNotChangeTheOutput() throws IOException {
-        Path in = png("a.png", 17, 11, 3, 8, 9);
+        Path in = png("a.png", 45, 41, 3, 8, 9);                  // tiles of 4 + 2 * 10 (the radius) inside the image
         run("upscale", "--model", modelX2.toString(), in.toString(), "-o", dir.resolve("whole.png").toString(), "--tile", "0", "--threads", "1");
         run("upscale", "--model", modelX2.toString(), in.toString(), "-o", dir.resolve("tiled.png").toString(), "--tile", "4", "--threads", "2");
         assertTrue(ImageReader.read(dir.resolve("whole.png")).samePixels(ImageReader.read(dir.resolve("tiled.png"))));
