@@ -4,6 +4,7 @@ import bnnsr.engine.DefaultModel;
 import bnnsr.engine.ImageTooLargeException;
 import bnnsr.engine.InferenceNetwork;
 import bnnsr.engine.Networks;
+import bnnsr.engine.Tiler;
 import bnnsr.engine.Upscaler;
 import bnnsr.image.FloatImage;
 import bnnsr.image.ImageFileException;
@@ -82,6 +83,9 @@ public final class UpscaleCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /** Carriage return and ANSI erase-line: a message replaces the progress bar's line on a terminal. */
+    private static final String CLEAR_LINE = "\r\033[K";
+
     /** How one image ended. */
     private enum Outcome { DONE, BAD_INPUT, FAILED }
 
@@ -102,57 +106,62 @@ public final class UpscaleCommand implements Callable<Integer> {
         Upscaler upscaler = new Upscaler(loadNetwork(), new Upscaler.Options(
                 tile == null ? Upscaler.AUTO_TILE : tile, 1, Upscaler.DEFAULT_MAX_OUTPUT_PIXELS));
 
-        int n = plan.jobs.size(), done = 0, bad = 0, failed = 0;
+        int n = plan.jobs.size();
+        int[] count = new int[Outcome.values().length];
+        String last = null;
         long start = System.nanoTime();
-        boolean terminal = n > 1 && System.console() != null && System.console().isTerminal();
+        boolean terminal = System.console() != null && System.console().isTerminal();
         if (n > 1 && !terminal)
             err.println("upscale: " + n + " images, " + upscaler.network().describe() + ", tile "
                     + (upscaler.tile() == 0 ? "off" : upscaler.tile()) + ", " + Parallel.threads() + " threads");
+        // on a terminal a bar over the images, its message the current image's tiles; elsewhere a line per image
         try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("upscale x" + upscaler.scale())
                 .setInitialMax(n).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
+            Tiler.Progress tiles = bar == null ? Tiler.Progress.NONE
+                    : (done, total) -> bar.setExtraMessage(total > 1 ? "tile " + done + "/" + total : "");
             for (int i = 0; i < n; i++) {
-                UpscalePlan.Job job = plan.jobs.get(i);
                 long t0 = System.nanoTime();
-                Outcome o;
-                String message;
-                try {
-                    message = job.problem() != null ? null : process(upscaler, job, plan.format);
-                    o = job.problem() != null ? Outcome.BAD_INPUT : Outcome.DONE;
-                    if (job.problem() != null) message = "bnnsr: " + job.input() + ": " + job.problem();
-                } catch (ImageFileException e) {
-                    o = e.file().equals(job.input()) ? Outcome.BAD_INPUT : Outcome.FAILED;     // else writing failed
-                    message = "bnnsr: " + e.getMessage();
-                } catch (ImageTooLargeException | UserException e) {
-                    o = Outcome.BAD_INPUT;
-                    message = "bnnsr: " + job.input() + ": " + e.getMessage();
-                } catch (OutOfMemoryError e) {
-                    o = Outcome.FAILED;
-                    message = "bnnsr: " + job.input() + ": out of memory (use a smaller --tile, or give Java more memory: BNNSR_JAVA_OPTS=-Xmx...)";
-                } catch (RuntimeException e) {
-                    o = Outcome.FAILED;
-                    message = "bnnsr: " + job.input() + ": " + Cli.oneLine(e);
+                Result r = run(upscaler, plan.jobs.get(i), plan.format, tiles);
+                count[r.outcome().ordinal()]++;
+                String line = r.outcome() != Outcome.DONE ? r.message()
+                        : (n > 1 ? "[" + (i + 1) + "/" + n + "] " : "") + r.message()
+                          + String.format(Locale.ROOT, ", %.1f s)", (System.nanoTime() - t0) / 1e9);
+                if (bar == null) {
+                    err.println(line);
+                } else {
+                    if (r.outcome() != Outcome.DONE) err.println(CLEAR_LINE + line);    // the bar redraws below it
+                    else if (n == 1) last = line;
+                    bar.step();
                 }
-                switch (o) {
-                    case DONE -> done++;
-                    case BAD_INPUT -> bad++;
-                    case FAILED -> failed++;
-                }
-                if (o != Outcome.DONE) {
-                    if (bar != null) bar.pause();
-                    err.println(message);
-                    if (bar != null) bar.resume();
-                } else if (bar == null) {
-                    err.println((n > 1 ? "[" + (i + 1) + "/" + n + "] " : "") + message
-                            + String.format(Locale.ROOT, ", %.1f s)", (System.nanoTime() - t0) / 1e9));
-                }
-                if (bar != null) bar.step();
             }
         }
-        if (n > 1) {
-            err.printf(Locale.ROOT, "upscale: %d done, %d failed, %.1f s%n", done, bad + failed, (System.nanoTime() - start) / 1e9);
-        }
+        if (last != null) err.println(last);
+        int failed = count[Outcome.FAILED.ordinal()], bad = count[Outcome.BAD_INPUT.ordinal()];
+        if (n > 1)
+            err.printf(Locale.ROOT, "upscale: %d done, %d failed, %.1f s%n", count[Outcome.DONE.ordinal()], bad + failed,
+                    (System.nanoTime() - start) / 1e9);
         return failed > 0 ? Cli.EXIT_FAILURE : bad > 0 ? Cli.EXIT_USAGE : 0;
+    }
+
+    private record Result(Outcome outcome, String message) {}
+
+    /** One image, every problem turned into its one-line report. */
+    private Result run(Upscaler upscaler, UpscalePlan.Job job, String fmt, Tiler.Progress tiles) {
+        if (job.problem() != null) return new Result(Outcome.BAD_INPUT, "bnnsr: " + job.input() + ": " + job.problem());
+        try {
+            return new Result(Outcome.DONE, process(upscaler, job, fmt, tiles));
+        } catch (ImageFileException e) {
+            // the input's own problem, or (another file) the output could not be written
+            return new Result(e.file().equals(job.input()) ? Outcome.BAD_INPUT : Outcome.FAILED, "bnnsr: " + e.getMessage());
+        } catch (ImageTooLargeException | UserException e) {
+            return new Result(Outcome.BAD_INPUT, "bnnsr: " + job.input() + ": " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            return new Result(Outcome.FAILED, "bnnsr: " + job.input()
+                    + ": out of memory (use a smaller --tile, or give Java more memory: BNNSR_JAVA_OPTS=-Xmx...)");
+        } catch (RuntimeException e) {
+            return new Result(Outcome.FAILED, "bnnsr: " + job.input() + ": " + Cli.oneLine(e));
+        }
     }
 
     private void checkOptions() {
@@ -187,14 +196,14 @@ public final class UpscaleCommand implements Callable<Integer> {
     }
 
     /** Upscales one image and writes it; returns the report line, open for the time to be added. */
-    private String process(Upscaler upscaler, UpscalePlan.Job job, String fmt) {
+    private String process(Upscaler upscaler, UpscalePlan.Job job, String fmt, Tiler.Progress tiles) {
         Path in = job.input(), target = job.output();
         if (Files.exists(target) && !force) throw new UserException("output " + target + " exists (use --force to overwrite)");
         if (Files.isDirectory(target)) throw new UserException("output " + target + " is a folder");
         Dimension size = ImageReader.size(in);
         upscaler.checkSize(size.height, size.width, 4);          // before decoding: a huge image must not fill the memory
         FloatImage img = ImageReader.read(in);
-        FloatImage sr = upscaler.upscale(img);
+        FloatImage sr = upscaler.upscale(img, tiles);
         try {
             Path parent = target.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);

@@ -49,25 +49,35 @@ public final class Tiler {
         return spans;
     }
 
-    /** Number of network runs for an h x w image. */
-    public int tiles(int h, int w) {
-        return tile == WHOLE ? 1 : ((h + tile - 1) / tile) * ((w + tile - 1) / tile);
-    }
-
     /** The largest LR window the network will see for an h x w image (for memory estimates). */
     public long windowPixels(int h, int w, int radius) {
         return (long) spans(h, tile, radius).get(0).windowLength() * spans(w, tile, radius).get(0).windowLength();
+    }
+
+    /** Told after each tile (for progress displays of big images). */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> {};
+
+        void tileDone(int done, int total);
     }
 
     /**
      * Upscales {@code lr} (1 x h x w x 3) with {@code net}; the result is a new tensor owned by the caller.
      * {@code net} must not be used by another thread meanwhile.
      */
-    public Tensor run(InferenceNetwork net, Tensor lr) {
+    public Tensor run(InferenceNetwork net, Tensor lr) { return run(net, lr, Progress.NONE); }
+
+    public Tensor run(InferenceNetwork net, Tensor lr, Progress progress) {
         if (lr.n != 1 || lr.c != 3) throw new IllegalArgumentException("expected a 1 x h x w x 3 image, got " + lr.shape());
         int s = net.scale(), radius = net.receptiveRadius();
         List<Span> rows = spans(lr.h, tile, radius), cols = spans(lr.w, tile, radius);
-        if (rows.size() == 1 && cols.size() == 1) return net.run(lr).copy();
+        int total = rows.size() * cols.size(), done = 0;
+        if (total == 1) {
+            Tensor out = net.run(lr).copy();
+            progress.tileDone(1, 1);
+            return out;
+        }
         Tensor out = new Tensor(1, lr.h * s, lr.w * s, 3);
         Tensor window = new Tensor(1, rows.get(0).windowLength(), cols.get(0).windowLength(), 3);
         for (Span r : rows)
@@ -75,6 +85,7 @@ public final class Tiler {
                 copyWindow(lr, r, c, window);
                 Tensor y = net.run(window);
                 keepCore(y, r, c, s, out);
+                progress.tileDone(++done, total);
             }
         return out;
     }

@@ -100,11 +100,14 @@ public final class Upscaler {
      * Upscales an image of 1 to 4 channels (grey, grey + alpha, RGB, RGBA) by {@link #scale()}; the result has
      * the same channels and bit depth, values in [0, 1].
      */
-    public FloatImage upscale(FloatImage image) {
+    public FloatImage upscale(FloatImage image) { return upscale(image, Tiler.Progress.NONE); }
+
+    /** As {@link #upscale(FloatImage)}, telling {@code progress} after each tile. */
+    public FloatImage upscale(FloatImage image, Tiler.Progress progress) {
         checkSize(image.height, image.width, image.channels);
         int s = scale(), h = image.height * s, w = image.width * s;
         FloatImage rgb = image.toRgb();
-        Tensor sr = runNetwork(new Tensor(1, image.height, image.width, 3, rgb.data));
+        Tensor sr = runNetwork(new Tensor(1, image.height, image.width, 3, rgb.data), progress);
         float[] out = new float[h * w * image.channels];
         int cc = image.colourChannels(), c = image.channels;
         if (cc == 3) {
@@ -125,10 +128,10 @@ public final class Upscaler {
     }
 
     /** Runs the network (tiled) on a 1 x h x w x 3 tensor; the result is the caller's. */
-    public Tensor runNetwork(Tensor lrRgb) {
+    public Tensor runNetwork(Tensor lrRgb, Tiler.Progress progress) {
         InferenceNetwork net = acquire();
         try {
-            return tiler.run(net, lrRgb);
+            return tiler.run(net, lrRgb, progress);
         } finally {
             release(net);
         }

@@ -107,6 +107,16 @@ class TilerTest {
         assertTrue(d > 1e-3, "seams must show, max diff " + d);
     }
 
+    @Test void progressCountsEveryTileOnce() {
+        InferenceNetwork net = new ModelNetwork(TestNetworks.withBn(2, 1));
+        List<String> calls = new java.util.ArrayList<>();
+        new Tiler(4).run(net, TestNetworks.tensor(9, 13, 1), (done, total) -> calls.add(done + "/" + total));
+        assertEquals(List.of("1/12", "2/12", "3/12", "4/12", "5/12", "6/12", "7/12", "8/12", "9/12", "10/12", "11/12", "12/12"), calls);
+        calls.clear();
+        new Tiler(0).run(net, TestNetworks.tensor(9, 13, 1), (done, total) -> calls.add(done + "/" + total));
+        assertEquals(List.of("1/1"), calls);
+    }
+
     @Test void radiusCountsEveryKernelPlusTheResamplingMargin() {
         // srresnet x4, 2 blocks: conv_first, 4 body convs, upconv1, upconv2, conv_hr, conv_last
         assertEquals(9 + ModelNetwork.RESAMPLING_MARGIN, new ModelNetwork(TestNetworks.srresnet(4, 1)).receptiveRadius());
