@@ -1,6 +1,5 @@
 package bnnsr.engine;
 
-import bnnsr.arch.ArchOptions;
 import bnnsr.image.FloatImage;
 import bnnsr.image.ImageReader;
 import bnnsr.image.ImageWriter;
@@ -80,7 +79,7 @@ public final class Upscaler {
     public static Upscaler load(Path model) throws IOException { return load(model, Options.defaults()); }
 
     public static Upscaler load(Path model, Options options) throws IOException {
-        return new Upscaler(Networks.load(model, (ArchOptions) null), options);
+        return new Upscaler(Networks.load(model, null), options);
     }
 
     public int scale() { return prototype.scale(); }
