@@ -37,9 +37,7 @@ public final class ImageReader {
 
     /** Reads an image, or throws {@link ImageFileException} with a one-line reason that names the file. */
     public static FloatImage read(Path file) {
-        if (!Files.exists(file)) throw new ImageFileException(file, "no such file");
-        if (Files.isDirectory(file)) throw new ImageFileException(file, "is a folder, not an image file");
-        if (!Files.isReadable(file)) throw new ImageFileException(file, "not readable (permission denied)");
+        checkReadable(file);
         BufferedImage bi;
         try {
             if (Files.size(file) == 0) throw new ImageFileException(file, "empty file, not an image");
@@ -50,6 +48,37 @@ public final class ImageReader {
             throw new ImageFileException(file, "corrupt or truncated image (" + ImageFileException.describe(e) + ")", e);
         }
         return toFloat(bi);
+    }
+
+    /**
+     * Width and height from the file's header, without decoding the pixels (to refuse huge images before they
+     * take the memory), or {@link ImageFileException} as {@link #read} would throw it.
+     */
+    public static java.awt.Dimension size(Path file) {
+        checkReadable(file);
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (Files.size(file) == 0) throw new ImageFileException(file, "empty file, not an image");
+            if (in == null) throw new ImageFileException(file, "cannot open");
+            Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (PNG, BMP or JPEG expected)");
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new java.awt.Dimension(reader.getWidth(0), reader.getHeight(0));
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "corrupt or truncated image (" + ImageFileException.describe(e) + ")", e);
+        }
+    }
+
+    private static void checkReadable(Path file) {
+        if (!Files.exists(file)) throw new ImageFileException(file, "no such file");
+        if (Files.isDirectory(file)) throw new ImageFileException(file, "is a folder, not an image file");
+        if (!Files.isReadable(file)) throw new ImageFileException(file, "not readable (permission denied)");
     }
 
     private static BufferedImage decode(Path file) throws IOException {

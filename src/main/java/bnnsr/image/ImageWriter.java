@@ -38,6 +38,38 @@ public final class ImageWriter {
         }
     }
 
+    /**
+     * Writes a baseline JPEG (8-bit, grey or RGB) with {@code quality} in 0..100 (ImageIO's scale times 100).
+     * JPEG holds no alpha: an alpha channel is dropped.
+     */
+    public static void writeJpeg(FloatImage img, Path file, int quality) {
+        if (quality < 0 || quality > 100) throw new IllegalArgumentException("JPEG quality must be 0..100, got " + quality);
+        BufferedImage bi = new BufferedImage(img.width, img.height,
+                img.isGrey() ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        WritableRaster r = bi.getRaster();
+        int cc = img.colourChannels();
+        int[] s = new int[img.pixels() * cc];
+        for (int i = 0, j = 0; i < img.pixels(); i++)
+            for (int k = 0; k < cc; k++) s[j++] = Quantize.level(img.data[i * img.channels + k]);
+        r.setPixels(0, 0, img.width, img.height, s);
+        try {
+            AtomicFiles.write(file, out -> {
+                javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+                try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                    javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+                    p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                    p.setCompressionQuality(quality / 100f);
+                    w.setOutput(ios);
+                    w.write(null, new javax.imageio.IIOImage(bi, null, null), p);
+                } finally {
+                    w.dispose();
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
+        }
+    }
+
     /** A BufferedImage whose PNG encoding has exactly the image's channels (grey/RGB, with or without alpha). */
     public static BufferedImage toBuffered(FloatImage img, int bits) {
         boolean alpha = img.hasAlpha();
