@@ -2,6 +2,7 @@ package bnnsr.engine;
 
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
+import bnnsr.arch.ModelInput;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
 
@@ -47,9 +48,7 @@ public final class ModelNetwork implements InferenceNetwork {
 
     @Override public Tensor run(Tensor lr) {
         if (lr.n != 1 || lr.c != 3) throw new IllegalArgumentException("network input must be 1 x h x w x 3, got " + lr.shape());
-        // Architectures fed the bicubic-upsampled LR (VDSR, branch binarize) need arch.ModelInput.prepare(options, lr)
-        // here once that class is on main; the every-architecture tiling test fails for them until then.
-        Tensor y = model.forward(lr, false);
+        Tensor y = model.forward(ModelInput.prepare(model.options(), lr), false);
         int s = scale();
         if (!y.hasShape(1, lr.h * s, lr.w * s, 3))
             throw new IllegalStateException(describe() + " turned " + lr.shape() + " into " + y.shape() + ", not x" + s + " RGB");
