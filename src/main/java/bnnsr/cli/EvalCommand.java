@@ -1,8 +1,8 @@
 package bnnsr.cli;
 
-import bnnsr.arch.Model;
 import bnnsr.eval.BicubicResolver;
-import bnnsr.eval.ModelResolver;
+import bnnsr.engine.NetworkResolver;
+import bnnsr.engine.Networks;
 import bnnsr.eval.EvalInputException;
 import bnnsr.eval.Evaluator;
 import bnnsr.eval.ResultJson;
@@ -133,12 +133,13 @@ public final class EvalCommand implements Callable<Integer> {
         boolean scaleGiven = spec.commandLine().getParseResult().hasMatchedOption("--scale");
         if (arch != null && (!scaleGiven || scales.length != 1))
             throw new UserException("--arch needs exactly one --scale (the state dict's upscaling factor)");
-        Model m = ModelFiles.load(model, arch, arch == null ? null : scales[0]);
-        int s = m.options().scale();
+        NetworkResolver r = new NetworkResolver(ModelFiles.load(model, arch, arch == null ? null : scales[0], Networks::load),
+                model.getFileName().toString());
+        int s = r.scale();
         if (!scaleGiven) scales = new int[] {s};
         for (int x : scales)
             if (x != s) throw new UserException("--scale " + x + ": " + model + " is a x" + s + " model");
-        return new ModelResolver(m, model.getFileName().toString());
+        return r;
     }
 
     private static List<Path> listImages(Path dir) {
