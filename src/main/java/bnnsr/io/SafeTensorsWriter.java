@@ -6,13 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,33 +55,20 @@ public final class SafeTensorsWriter {
     /** Writes the file atomically; {@code metadata} (may be empty) becomes the header's {@code __metadata__}. */
     public void write(Path file, Map<String, String> metadata) throws IOException {
         byte[] header = header(metadata);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-                writeAll(ch, len);
-                writeAll(ch, ByteBuffer.wrap(header));
-                ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-                for (Item it : items) {
-                    int per = (1 << 20) / it.dtype.bytes;
-                    for (long from = 0; from < it.elements; from += per) {
-                        int to = (int) Math.min(it.elements, from + per);
-                        buf.clear();
-                        it.source.put(buf, (int) from, to);
-                        writeAll(ch, buf.flip());
-                    }
+        AtomicFiles.write(file, out -> {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            out.write(buf.putLong(header.length).array(), 0, 8);
+            out.write(header);
+            for (Item it : items) {
+                int per = (1 << 20) / it.dtype.bytes;
+                for (long from = 0; from < it.elements; from += per) {
+                    int to = (int) Math.min(it.elements, from + per);
+                    buf.clear();
+                    it.source.put(buf, (int) from, to);
+                    out.write(buf.array(), 0, buf.position());
                 }
-                ch.force(true);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private byte[] header(Map<String, String> metadata) {
@@ -112,7 +95,4 @@ public final class SafeTensorsWriter {
         return out;
     }
 
-    private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
-    }
 }
