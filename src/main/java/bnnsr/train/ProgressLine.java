@@ -23,7 +23,7 @@ final class ProgressLine implements AutoCloseable {
         this.log = log;
         this.total = total;
         this.start = start;
-        this.bar = System.console() != null && log == System.err
+        this.bar = System.console() != null && System.console().isTerminal() && log == System.err
                 ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(start, Duration.ZERO)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
                     .setConsumer(new ConsoleProgressBarConsumer(log)).build()
