@@ -1,0 +1,58 @@
+package bnnsr.engine;
+
+import bnnsr.tensor.Tensor;
+
+/**
+ * Sign packing and binary (XNOR / popcount) convolution, stride 1, "same" zero padding of the +-1 input.
+ * <p>
+ * The exact result of a binary conv at an output is the integer a float conv of the unpacked +-1 activations with
+ * the +-1 weights and zero padding gives. Every variant below computes that integer exactly, then applies a fused
+ * per-output-channel epilogue. {@link ScalarBinaryConvOps} is the readable oracle, {@link VectorBinaryConvOps}
+ * the fast implementation; they agree bit for bit (the epilogues use fused multiply-add in both).
+ */
+public interface BinaryConvOps {
+
+    /**
+     * Packs the signs of {@code x} (or of {@code fma(x, scale[c], bias[c])} when {@code scale} is not null) into
+     * {@code out}, which must have x's shape (any border width; the border stays zero). Sign(0) = +1, so
+     * bit = value &lt; 0. A threshold t is scale 1, bias -t (x - t &lt; 0 exactly when x &lt; t).
+     */
+    void pack(Tensor x, float[] scale, float[] bias, PackedActivations out);
+
+    /** The exact integer results, NHWC: {@code out[((n * h + y) * w + x) * cout + co]}. */
+    void convExact(PackedActivations x, PackedWeights w, int[] out);
+
+    /**
+     * {@code y = fma(alpha[co], exact, beta[co])}, or {@code y += fma(...)} when {@code accumulate} (a residual
+     * add fused into the epilogue).
+     */
+    void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor y);
+
+    /**
+     * Packs the signs of {@code fma(alpha[co], exact, beta[co]) - threshold[co]} straight into {@code y} for the
+     * next binary conv (bit = value &lt; threshold; {@code threshold} null means 0), never storing floats.
+     */
+    void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y);
+
+    /** The fast implementation. */
+    static BinaryConvOps fast() { return VectorBinaryConvOps.INSTANCE; }
+
+    /** The plain-loop oracle. */
+    static BinaryConvOps scalar() { return ScalarBinaryConvOps.INSTANCE; }
+
+    /** Shape checks shared by the implementations. */
+    static void checkConv(PackedActivations x, PackedWeights w) {
+        if (x.c != w.cin) throw new IllegalArgumentException("binary conv wants " + w.cin + " input channels, got " + x.shape());
+        if (x.pad < w.k / 2) throw new IllegalArgumentException("binary " + w.k + "x" + w.k + " conv needs input border >= " + w.k / 2 + ", got " + x.shape());
+    }
+
+    static void checkOutput(PackedActivations x, PackedWeights w, int n, int h, int wd, int c) {
+        if (n != x.n || h != x.h || wd != x.w || c != w.cout)
+            throw new IllegalArgumentException("output " + n + "x" + h + "x" + wd + "x" + c + " does not match input " + x.shape() + " and " + w);
+    }
+
+    static void checkEpilogue(PackedWeights w, float[] alpha, float[] beta) {
+        if (alpha.length < w.cout || beta.length < w.cout)
+            throw new IllegalArgumentException("epilogue needs " + w.cout + " scales and biases");
+    }
+}
