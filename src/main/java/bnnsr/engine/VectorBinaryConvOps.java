@@ -119,39 +119,60 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         return off;
     }
 
+    /** Per-thread row of popcount sums, grown on demand: hot paths allocate nothing per call. */
+    private static final ThreadLocal<long[]> ROW = ThreadLocal.withInitial(() -> new long[0]);
+
     private static void run(Job job) {
         PackedActivations x = job.x;
+        int need = x.w * job.w.coutPadded;
         Parallel.forRange(x.n * x.h, (r0, r1) -> {
-            long[] acc = new long[2 * TILE];
+            long[] acc = ROW.get();
+            if (acc.length < need) ROW.set(acc = new long[need]);
             for (int r = r0; r < r1; r++) row(job, r / x.h, r % x.h, acc);
         });
     }
 
+    /** One output row: popcount sums of every pixel and output channel into {@code acc}, then the epilogue. */
     private static void row(Job job, int n, int y, long[] acc) {
         PackedActivations x = job.x;
         PackedWeights w = job.w;
-        int px = 0;
-        for (; px + 1 < x.w; px += 2) {
-            int ai = x.index(n, y, px);
-            for (int co = 0; co < w.cout; co += TILE) {
-                tile2(x.bits, ai, x.words, job.tapOffsets, w.bits, co, w.coutPadded, acc);
-                epilogue(job, n, y, px, co, acc, 0);
-                epilogue(job, n, y, px + 1, co, acc, TILE);
-            }
+        int cp = w.coutPadded, base = x.index(n, y, 0);
+        for (int co = 0; co < w.cout; co += TILE) {
+            int px = 0;
+            for (; px + 1 < x.w; px += 2)
+                tile2(x.bits, base + px * x.words, x.words, job.tapOffsets, w.bits, co, cp, acc, px * cp + co, cp);
+            if (px < x.w) tile1(x.bits, base + px * x.words, x.words, job.tapOffsets, w.bits, co, cp, acc, px * cp + co);
         }
-        if (px < x.w) {
-            int ai = x.index(n, y, px);
-            for (int co = 0; co < w.cout; co += TILE) {
-                tile1(x.bits, ai, x.words, job.tapOffsets, w.bits, co, w.coutPadded, acc);
-                epilogue(job, n, y, px, co, acc, 0);
+        int pixel = (n * x.h + y) * x.w;
+        switch (job.epilogue) {
+            case NONE -> { }
+            case EXACT -> {
+                for (int px = 0; px < x.w; px++)
+                    rowExact(acc, px * cp, w.offsets(), offsetIndex(w, x, y, px), w.cout, job.exactOut, (pixel + px) * w.cout);
+            }
+            case FLOAT, FLOAT_ACCUMULATE -> {
+                boolean add = job.epilogue == Epilogue.FLOAT_ACCUMULATE;
+                for (int px = 0; px < x.w; px++)
+                    pixelFloat(acc, px * cp, w.offsets(), offsetIndex(w, x, y, px), w.cout, job.alpha, job.beta,
+                            job.floatOut.data, (pixel + px) * w.cout, add);
+            }
+            case PACK -> {
+                PackedActivations out = job.packedOut;
+                for (int px = 0; px < x.w; px++)
+                    pixelPacked(acc, px * cp, w.offsets(), offsetIndex(w, x, y, px), w.cout, job.alpha, job.beta,
+                            job.threshold, out.bits, out.index(n, y, px));
             }
         }
     }
 
+    private static int offsetIndex(PackedWeights w, PackedActivations x, int y, int px) {
+        return w.offsetIndex(w.borderClass(y, px, x.h, x.w));
+    }
+
     // ---------------------------------------------------------------- micro-kernels
 
-    /** Popcount sums of 2 adjacent pixels x TILE output channels into acc[0, 2 * TILE). */
-    private static void tile2(long[] a, int ai, int words, int[] taps, long[] wb, int wi, int wStride, long[] acc) {
+    /** Popcount sums of 2 adjacent pixels x TILE output channels into acc[ao, ao + TILE) and [ao + next, ...). */
+    private static void tile2(long[] a, int ai, int words, int[] taps, long[] wb, int wi, int wStride, long[] acc, int ao, int next) {
         LongVector s00 = LongVector.zero(LS), s01 = s00, s02 = s00, s03 = s00;
         LongVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         for (int tap : taps) {
@@ -173,12 +194,13 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
                 s13 = s13.add(a1.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
             }
         }
-        s00.intoArray(acc, 0); s01.intoArray(acc, L); s02.intoArray(acc, 2 * L); s03.intoArray(acc, 3 * L);
-        s10.intoArray(acc, TILE); s11.intoArray(acc, TILE + L); s12.intoArray(acc, TILE + 2 * L); s13.intoArray(acc, TILE + 3 * L);
+        s00.intoArray(acc, ao); s01.intoArray(acc, ao + L); s02.intoArray(acc, ao + 2 * L); s03.intoArray(acc, ao + 3 * L);
+        int a1 = ao + next;
+        s10.intoArray(acc, a1); s11.intoArray(acc, a1 + L); s12.intoArray(acc, a1 + 2 * L); s13.intoArray(acc, a1 + 3 * L);
     }
 
     /** As {@link #tile2} for a single pixel (odd image widths). */
-    private static void tile1(long[] a, int ai, int words, int[] taps, long[] wb, int wi, int wStride, long[] acc) {
+    private static void tile1(long[] a, int ai, int words, int[] taps, long[] wb, int wi, int wStride, long[] acc, int ao) {
         LongVector s0 = LongVector.zero(LS), s1 = s0, s2 = s0, s3 = s0;
         for (int tap : taps) {
             int p = ai + tap;
@@ -190,66 +212,49 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
                 s3 = s3.add(a0.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, wb, wi + 3 * L)).lanewise(VectorOperators.BIT_COUNT));
             }
         }
-        s0.intoArray(acc, 0); s1.intoArray(acc, L); s2.intoArray(acc, 2 * L); s3.intoArray(acc, 3 * L);
+        s0.intoArray(acc, ao); s1.intoArray(acc, ao + L); s2.intoArray(acc, ao + 2 * L); s3.intoArray(acc, ao + 3 * L);
     }
 
-    // ---------------------------------------------------------------- epilogues (one pixel, TILE channels)
+    // ---------------------------------------------------------------- epilogues (one pixel, all output channels)
 
-    private static void epilogue(Job job, int n, int y, int px, int co, long[] acc, int ao) {
-        PackedActivations x = job.x;
-        int oi = job.w.offsetIndex(job.w.borderClass(y, px, x.h, x.w)) + co;
-        int pixel = (n * x.h + y) * x.w + px;
-        switch (job.epilogue) {
-            case NONE -> { }
-            case EXACT -> storeExact(acc, ao, job.w.offsets(), oi, co, job.w.cout, job.exactOut, pixel * job.w.cout);
-            case FLOAT -> storeFloat(acc, ao, job.w.offsets(), oi, co, job.w.cout, job.alpha, job.beta, job.floatOut.data, pixel * job.w.cout, false);
-            case FLOAT_ACCUMULATE -> storeFloat(acc, ao, job.w.offsets(), oi, co, job.w.cout, job.alpha, job.beta, job.floatOut.data, pixel * job.w.cout, true);
-            case PACK -> storePacked(acc, ao, job.w.offsets(), oi, co, job.w.cout, job.alpha, job.beta, job.threshold,
-                    job.packedOut.bits, job.packedOut.index(n, y, px));
-        }
+    private static void rowExact(long[] acc, int ao, long[] off, int oi, int cout, int[] out, int base) {
+        for (int i = 0; i < cout; i++) out[base + i] = (int) (off[oi + i] - 2 * acc[ao + i]);
     }
 
-    private static void storeExact(long[] acc, int ao, long[] off, int oi, int co, int cout, int[] out, int base) {
-        for (int i = 0; i < TILE && co + i < cout; i++) out[base + co + i] = (int) (off[oi + i] - 2 * acc[ao + i]);
-    }
-
+    /** The exact results of L output channels as floats (exact: |result| <= k*k*cin is far below 2^24). */
     private static FloatVector exactAsFloat(long[] acc, int ai, long[] off, int oi) {
         LongVector exact = LongVector.fromArray(LS, off, oi).sub(LongVector.fromArray(LS, acc, ai).lanewise(VectorOperators.LSHL, 1));
         return (FloatVector) exact.convertShape(VectorOperators.L2F, ES, 0);
     }
 
-    private static void storeFloat(long[] acc, int ao, long[] off, int oi, int co, int cout, float[] alpha, float[] beta,
+    private static void pixelFloat(long[] acc, int ao, long[] off, int oi, int cout, float[] alpha, float[] beta,
                                    float[] out, int base, boolean accumulate) {
-        for (int v = 0; v < 4 && co + v * L < cout; v++) {
-            int c = co + v * L;
-            FloatVector e = exactAsFloat(acc, ao + v * L, off, oi + v * L);
-            if (c + L <= cout) {
-                FloatVector r = e.fma(FloatVector.fromArray(ES, alpha, c), FloatVector.fromArray(ES, beta, c));
-                if (accumulate) r = r.add(FloatVector.fromArray(ES, out, base + c));
-                r.intoArray(out, base + c);
-            } else {
-                VectorMask<Float> m = ES.indexInRange(c, cout);
-                FloatVector r = e.fma(FloatVector.fromArray(ES, alpha, c, m), FloatVector.fromArray(ES, beta, c, m));
-                if (accumulate) r = r.add(FloatVector.fromArray(ES, out, base + c, m));
-                r.intoArray(out, base + c, m);
-            }
+        int c = 0;
+        for (; c + L <= cout; c += L) {
+            FloatVector r = exactAsFloat(acc, ao + c, off, oi + c).fma(FloatVector.fromArray(ES, alpha, c), FloatVector.fromArray(ES, beta, c));
+            if (accumulate) r = r.add(FloatVector.fromArray(ES, out, base + c));
+            r.intoArray(out, base + c);
+        }
+        if (c < cout) {
+            VectorMask<Float> m = ES.indexInRange(c, cout);
+            FloatVector r = exactAsFloat(acc, ao + c, off, oi + c).fma(FloatVector.fromArray(ES, alpha, c, m), FloatVector.fromArray(ES, beta, c, m));
+            if (accumulate) r = r.add(FloatVector.fromArray(ES, out, base + c, m));
+            r.intoArray(out, base + c, m);
         }
     }
 
-    private static void storePacked(long[] acc, int ao, long[] off, int oi, int co, int cout, float[] alpha, float[] beta,
+    private static void pixelPacked(long[] acc, int ao, long[] off, int oi, int cout, float[] alpha, float[] beta,
                                     float[] threshold, long[] out, int wordIndex) {
-        long bits = 0;
-        for (int v = 0; v < 4 && co + v * L < cout; v++) {
-            int c = co + v * L;
-            VectorMask<Float> m = ES.indexInRange(c, cout);
-            FloatVector r = exactAsFloat(acc, ao + v * L, off, oi + v * L)
-                    .fma(FloatVector.fromArray(ES, alpha, c, m), FloatVector.fromArray(ES, beta, c, m));
-            FloatVector t = threshold == null ? FloatVector.zero(ES) : FloatVector.fromArray(ES, threshold, c, m);
-            bits |= r.lt(t).and(m).toLong() << (v * L);
+        for (int j = 0; j * 64 < cout; j++) {
+            long bits = 0;
+            for (int q = 0, c = j * 64; q < 64 && c < cout; q += L, c += L) {
+                VectorMask<Float> m = ES.indexInRange(c, cout);
+                FloatVector r = exactAsFloat(acc, ao + c, off, oi + c)
+                        .fma(FloatVector.fromArray(ES, alpha, c, m), FloatVector.fromArray(ES, beta, c, m));
+                FloatVector t = threshold == null ? FloatVector.zero(ES) : FloatVector.fromArray(ES, threshold, c, m);
+                bits |= r.lt(t).and(m).toLong() << q;
+            }
+            out[wordIndex + j] = bits;
         }
-        int shift = co & 63;
-        long keep = TILE == 64 ? 0L : ~(((1L << TILE) - 1) << shift);
-        int wi = wordIndex + (co >>> 6);
-        out[wi] = (out[wi] & keep) | (bits << shift);
     }
 }

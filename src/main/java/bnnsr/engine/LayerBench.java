@@ -1,0 +1,80 @@
+package bnnsr.engine;
+
+import bnnsr.tensor.ConvOps;
+import bnnsr.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The layer part of {@code bench engine}: one 3x3 conv, binary (pack + popcount conv + float epilogue) against
+ * the installed fp32 {@link ConvOps}, measured in the same run, plus the popcount kernel alone.
+ * A benchmark, not a test: it asserts nothing about speed.
+ */
+public final class LayerBench {
+    /** Milliseconds are medians after warm-up. */
+    public record Result(int h, int w, int cin, int cout, int threads, String fp32Impl,
+                         double fp32Ms, double binaryMs, double packMs, double convMs, double kernelMs) {
+        public double ratio() { return fp32Ms / binaryMs; }
+
+        /** Binary operations: 2 per binary multiply-accumulate (XNOR + popcount), as for FLOPs. */
+        public double bops() { return 2.0 * h * w * cout * cin * 9; }
+
+        public double popcountTbops() { return bops() / (kernelMs * 1e-3) / 1e12; }
+
+        public double fp32Gflops() { return 2.0 * h * w * cout * cin * 9 / (fp32Ms * 1e-3) / 1e9; }
+    }
+
+    private LayerBench() {}
+
+    public static Result run(int h, int w, int cin, int cout, double secondsPerCase) {
+        SplittableRandom rnd = new SplittableRandom(42);
+        Tensor x = new Tensor(1, h, w, cin);
+        for (int i = 0; i < x.size(); i++) x.data[i] = (float) rnd.nextGaussian();
+        float[] wOihw = new float[cout * cin * 9], wHwio = new float[wOihw.length];
+        for (int i = 0; i < wOihw.length; i++) wOihw[i] = (float) rnd.nextGaussian();
+        for (int o = 0; o < cout; o++)
+            for (int i = 0; i < cin; i++)
+                for (int t = 0; t < 9; t++) wHwio[(t * cin + i) * cout + o] = wOihw[(o * cin + i) * 9 + t];
+        float[] bias = new float[cout], alpha = new float[cout], beta = new float[cout];
+        Arrays.fill(alpha, 0.01f);
+
+        ConvOps fp = ConvOps.get();
+        BinaryConvOps bin = BinaryConvOps.fast();
+        VectorBinaryConvOps kernel = VectorBinaryConvOps.INSTANCE;
+        PackedWeights pw = PackedWeights.fromOihw(wOihw, cout, cin, 3);
+        PackedActivations pa = new PackedActivations(1, h, w, cin, 1);
+        Tensor yFp = new Tensor(1, h, w, cout), yBin = new Tensor(1, h, w, cout);
+
+        double kernelMs = medianMs(() -> kernel.convKernelOnly(pa, pw), secondsPerCase);
+        double packMs = medianMs(() -> bin.pack(x, null, null, pa), secondsPerCase);
+        double convMs = medianMs(() -> bin.conv(pa, pw, alpha, beta, false, yBin), secondsPerCase);
+        double binaryMs = medianMs(() -> {
+            bin.pack(x, null, null, pa);
+            bin.conv(pa, pw, alpha, beta, false, yBin);
+        }, secondsPerCase);
+        double fpMs = medianMs(() -> fp.forward(x, wHwio, bias, 3, yFp), secondsPerCase);
+        return new Result(h, w, cin, cout, bnnsr.tensor.Parallel.threads(), fp.getClass().getSimpleName(),
+                fpMs, binaryMs, packMs, convMs, kernelMs);
+    }
+
+    /**
+     * Median time of {@code body}: warm-up for a third of the budget (at least 3 runs, so C2 compiles the
+     * kernels), then at least 5 timed runs or the rest of the budget.
+     */
+    static double medianMs(Runnable body, double seconds) {
+        long budget = (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - start < budget / 3; i++) body.run();
+        double[] t = new double[4096];
+        int n = 0;
+        long timedStart = System.nanoTime();
+        while (n < t.length && (n < 5 || System.nanoTime() - timedStart < budget * 2 / 3)) {
+            long t0 = System.nanoTime();
+            body.run();
+            t[n++] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t, 0, n);
+        return t[n / 2];
+    }
+}
