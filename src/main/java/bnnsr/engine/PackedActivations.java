@@ -27,7 +27,8 @@ public final class PackedActivations {
         this.words = wordsFor(c);
         this.ph = h + 2 * pad;
         this.pw = w + 2 * pad;
-        long size = (long) n * ph * pw * words;
+        // one pixel of slack at the end: the pair kernels' phantom partner of an odd last pixel may read it
+        long size = ((long) n * ph * pw + 1) * words;
         if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("packed tensor too large");
         this.bits = new long[(int) size];
     }

@@ -4,9 +4,14 @@ package bnnsr.engine;
  * The signs of a binary conv's weights, packed for the popcount kernels, plus the constants that make its zero
  * padding exact.
  * <p>
- * Layout {@code bits[(tap * words + word) * coutPadded + co]}: for one tap and one 64-channel word, the weights of
- * consecutive output channels are adjacent, so a kernel loads them as one vector per 8 output channels. Output
- * channels are padded to a multiple of {@link #COUT_BLOCK} with zero words (their results are never stored);
+ * Kernel layout, 32-bit words: half h holds input channels 32h .. 32h+31 (bit i % 32), i.e. the low or high half of
+ * the activations' 64-channel long word (there are always 2 halves per long, the high one zero past {@code cin}).
+ * Output channels are grouped in blocks of 64 ({@link #BLOCK}), the last one 48, 32 or 16 wide; a block of width
+ * B starting at channel b is stored contiguously at {@code b * k*k*halves} as {@code [tap][half][B]}: for one tap
+ * and half the weights of consecutive output channels are adjacent (one 512-bit vector = 16 output channels, whose
+ * accumulator lanes convert to float lanes of the same shape), and a kernel walks its block with the constant
+ * stride B (a variable stride measured 40% slower: C2 keeps the bounds checks and address arithmetic).
+ * Output channels are padded to a multiple of {@link #COUT_BLOCK} with zero words (their results are never stored);
  * input channel bits past {@code cin} are zero, like the activations', so they never count in a popcount of XOR.
  * <p>
  * Zero padding: a kernel reads border pixels as all-zero words (+1) and sums popcounts over all k*k taps. For a
@@ -15,13 +20,18 @@ package bnnsr.engine;
  * conv of the +-1 input with zero padding gives, is {@code offset - 2 * popcountSum}.
  */
 public final class PackedWeights {
-    /** Output channels are padded to this; the vector kernels' output-channel tiles divide it. */
-    public static final int COUT_BLOCK = 32;
+    /** 32-bit lanes of the platform's preferred vector (16 with AVX-512): output channels per kernel vector. */
+    public static final int LANES = jdk.incubator.vector.IntVector.SPECIES_PREFERRED.length();
+    /** Output channels are padded to this. */
+    public static final int COUT_BLOCK = LANES;
+    /** Output channels per full weight block (the widest kernel tile). */
+    public static final int BLOCK = 4 * LANES;
 
-    public final int cout, cin, k, words, coutPadded;
-    public final long[] bits;
+    /** words: 64-channel longs of the activations; halves: 32-channel words the kernels loop over. */
+    public final int cout, cin, k, words, halves, coutPadded;
+    public final int[] bits;
     /** Per border class (see {@link #borderClass}) and padded output channel: the exact-result offset. */
-    private final long[] offsets;
+    private final int[] offsets;
     private final int classes;
 
     private PackedWeights(int cout, int cin, int k) {
@@ -29,11 +39,12 @@ public final class PackedWeights {
             throw new IllegalArgumentException("bad binary conv shape " + cout + "x" + cin + "x" + k + "x" + k);
         this.cout = cout; this.cin = cin; this.k = k;
         this.words = PackedActivations.wordsFor(cin);
+        this.halves = 2 * words;
         this.coutPadded = (cout + COUT_BLOCK - 1) / COUT_BLOCK * COUT_BLOCK;
-        this.bits = new long[k * k * words * coutPadded];
+        this.bits = new int[k * k * halves * coutPadded];
         int side = k / 2 + 1;
         this.classes = side * side * side * side;
-        this.offsets = new long[classes * coutPadded];
+        this.offsets = new int[classes * coutPadded];
     }
 
     /** Packs the signs of float weights in PyTorch order OIHW (w < 0 gives -1, zero gives +1). */
@@ -43,7 +54,7 @@ public final class PackedWeights {
         for (int o = 0; o < cout; o++)
             for (int i = 0; i < cin; i++)
                 for (int t = 0; t < k * k; t++)
-                    if (w[(o * cin + i) * k * k + t] < 0) p.bits[p.bitIndex(t, i >>> 6, o)] |= 1L << (i & 63);
+                    if (w[(o * cin + i) * k * k + t] < 0) p.bits[p.bitIndex(t, i >>> 5, o)] |= 1 << (i & 31);
         p.computeOffsets();
         return p;
     }
@@ -63,7 +74,7 @@ public final class PackedWeights {
                     long v = src[(o * k * k + t) * p.words + j];
                     if (j == p.words - 1 && (v & ~tailMask) != 0)
                         throw new IllegalArgumentException("packed weights have bits set past channel " + cin);
-                    p.bits[p.bitIndex(t, j, o)] = v;
+                    p.setWord(t, j, o, v);
                 }
         p.computeOffsets();
         return p;
@@ -74,14 +85,35 @@ public final class PackedWeights {
         long[] dst = new long[cout * k * k * words];
         for (int o = 0; o < cout; o++)
             for (int t = 0; t < k * k; t++)
-                for (int j = 0; j < words; j++) dst[(o * k * k + t) * words + j] = bits[bitIndex(t, j, o)];
+                for (int j = 0; j < words; j++) dst[(o * k * k + t) * words + j] = word(t, j, o);
         return dst;
     }
 
-    public int bitIndex(int tap, int word, int co) { return (tap * words + word) * coutPadded + co; }
+    /** Index in {@link #bits} of the 32-channel word {@code half} of a tap and output channel. */
+    public int bitIndex(int tap, int half, int co) {
+        int start = blockStart(co);
+        return start * k * k * halves + (tap * halves + half) * blockWidth(start) + co - start;
+    }
+
+    /** The first output channel of the block holding {@code co}. */
+    public static int blockStart(int co) { return co / BLOCK * BLOCK; }
+
+    /** The width of the block starting at {@code start}: BLOCK, less for the last one. */
+    public int blockWidth(int start) { return Math.min(BLOCK, coutPadded - start); }
+
+    /** The 64 input-channel signs of word {@code j} (channels 64j ..) for a tap and output channel. */
+    public long word(int tap, int j, int co) {
+        long lo = Integer.toUnsignedLong(bits[bitIndex(tap, 2 * j, co)]);
+        return lo | (long) bits[bitIndex(tap, 2 * j + 1, co)] << 32;
+    }
+
+    private void setWord(int tap, int j, int co, long v) {
+        bits[bitIndex(tap, 2 * j, co)] = (int) v;
+        bits[bitIndex(tap, 2 * j + 1, co)] = (int) (v >>> 32);
+    }
 
     /** The weight sign (+1 or -1) for output o, input i, tap t. */
-    public int sign(int o, int i, int tap) { return (bits[bitIndex(tap, i >>> 6, o)] >>> (i & 63) & 1L) == 0 ? 1 : -1; }
+    public int sign(int o, int i, int tap) { return (bits[bitIndex(tap, i >>> 5, o)] >>> (i & 31) & 1) == 0 ? 1 : -1; }
 
     /** The +-1 weights as floats in OIHW order (tests and parity checks). */
     public float[] toSignsOihw() {
@@ -107,9 +139,9 @@ public final class PackedWeights {
     public int offsetIndex(int borderClass) { return borderClass * coutPadded; }
 
     /** Shared, read-only: kernels index it with {@link #offsetIndex}. */
-    long[] offsets() { return offsets; }
+    int[] offsets() { return offsets; }
 
-    public long offset(int borderClass, int co) { return offsets[borderClass * coutPadded + co]; }
+    public int offset(int borderClass, int co) { return offsets[borderClass * coutPadded + co]; }
 
     private void computeOffsets() {
         int p = k / 2, side = p + 1;
@@ -119,12 +151,12 @@ public final class PackedWeights {
                     for (int right = 0; right <= p; right++) {
                         int cls = ((top * side + bottom) * side + left) * side + right;
                         for (int o = 0; o < cout; o++) {
-                            long off = 0;
+                            int off = 0;
                             for (int ky = 0; ky < k; ky++)
                                 for (int kx = 0; kx < k; kx++) {
                                     boolean padded = ky < top || ky >= k - bottom || kx < left || kx >= k - right;
                                     if (!padded) { off += cin; continue; }
-                                    for (int j = 0; j < words; j++) off += 2L * Long.bitCount(bits[bitIndex(ky * k + kx, j, o)]);
+                                    for (int h = 0; h < halves; h++) off += 2 * Integer.bitCount(bits[bitIndex(ky * k + kx, h, o)]);
                                 }
                             offsets[cls * coutPadded + o] = off;
                         }

@@ -39,7 +39,7 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
                 int a = x.index(n, iy, ix);
                 for (int j = 0; j < x.words; j++) {
                     int channels = Math.min(64, x.c - 64 * j);
-                    s += channels - 2L * Long.bitCount(x.bits[a + j] ^ w.bits[w.bitIndex(ky * w.k + kx, j, co)]);
+                    s += channels - 2L * Long.bitCount(x.bits[a + j] ^ w.word(ky * w.k + kx, j, co));
                 }
             }
         }

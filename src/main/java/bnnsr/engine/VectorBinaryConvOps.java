@@ -3,45 +3,48 @@ package bnnsr.engine;
 import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Binary conv with {@code LongVector} XOR + {@code BIT_COUNT}, on the layouts of {@link PackedActivations} and
+ * Binary conv with XOR + {@code BIT_COUNT} on 512-bit vectors, on the layouts of {@link PackedActivations} and
  * {@link PackedWeights}.
  * <p>
- * Micro-tile: 2 output pixels (same row) x 4 vectors of output channels (32 with 512-bit vectors) = 8 long
- * accumulators. Per tap and 64-channel word it broadcasts the 2 activation words and loads 4 weight vectors; each
- * accumulator gathers popcount(a XOR w), border pixels read as +1 and the exact result comes from
- * {@link PackedWeights#offset} in the epilogue. The tile writes its popcount sums to a small per-thread scratch
- * array and a separate small method applies the epilogue: both stay well under C2's inlining limits (a Vector API
- * method that is not fully inlined boxes its vectors and runs several times slower). Rows go to threads.
+ * The lanes are 32-bit: one lane = one output channel x 32 input channels. Per tap and 32-channel half word the
+ * kernel broadcasts the activation half of 2 adjacent pixels and loads the weights of 16 output channels per
+ * vector; each accumulator lane gathers popcount(a XOR w) for its output channel. With 64-bit lanes (one lane = 64
+ * input channels) the XOR/popcount work is the same, but the accumulators then need a 512-to-256-bit narrowing
+ * conversion to become floats, which measured slower than the whole epilogue should cost; 32-bit lanes convert to
+ * floats of the same shape. Border pixels read as +1 and the exact result comes from {@link PackedWeights#offset}.
+ * <p>
+ * Micro-tile: 2 pixels x 4 vectors (64 output channels) = 8 accumulators, the shape the performance notes found
+ * best; narrower tiles (3, 2 or 1 vectors) take the last block of channels (48 for BSRN). A tile leaves its sums in a
+ * small per-thread scratch array and a separate small method applies the epilogue (float scale/bias, residual add,
+ * or sign-packing for the next layer): each method stays well under C2's inlining limits (a Vector API method that
+ * is not fully inlined boxes its vectors and runs several times slower). Rows go to threads.
  */
 public final class VectorBinaryConvOps implements BinaryConvOps {
     static final VectorBinaryConvOps INSTANCE = new VectorBinaryConvOps();
 
-    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-    private static final int L = LS.length();
-    /** Floats with as many lanes as {@link #LS}: the epilogue converts accumulators lane by lane. */
-    private static final VectorSpecies<Float> ES = VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, L * 32)));
-    /** Output channels per micro-tile. */
-    private static final int TILE = 4 * L;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    /** Floats with as many lanes as {@link #IS}: accumulators convert lane by lane. */
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final int N = IS.length();
     /** Floats per vector when packing. */
     private static final VectorSpecies<Float> PS = FloatVector.SPECIES_PREFERRED;
 
     static {
-        if (PackedWeights.COUT_BLOCK % TILE != 0 || 64 % TILE != 0 || 64 % PS.length() != 0 || ES.length() != L)
-            throw new IllegalStateException("unsupported vector size: " + LS);
+        if (PackedWeights.LANES != N || 64 % N != 0 || 64 % PS.length() != 0 || FS.length() != N)
+            throw new IllegalStateException("unsupported vector size: " + IS);
     }
 
     private enum Epilogue { NONE, EXACT, FLOAT, FLOAT_ACCUMULATE, PACK }
 
     /** Arguments of one conv call, shared read-only by the row workers. */
-    private record Job(PackedActivations x, PackedWeights w, int[] tapOffsets, Epilogue epilogue,
-                       float[] alpha, float[] beta, float[] threshold, int[] exactOut, Tensor floatOut, PackedActivations packedOut) {}
+    private record Job(PackedActivations x, PackedWeights w, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
+                       IntegerThresholds thresholds, int[] exactOut, Tensor floatOut, PackedActivations packedOut) {}
 
     // ---------------------------------------------------------------- packing
 
@@ -49,12 +52,42 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         ScalarBinaryConvOps.checkPack(x, out);
         if (scale != null && (scale.length < x.c || bias == null || bias.length < x.c))
             throw new IllegalArgumentException("pack needs " + x.c + " scales and biases");
+        boolean whole = x.c % 64 == 0;
         Parallel.forRange(x.n * x.h, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int n = r / x.h, y = r % x.h;
-                for (int px = 0; px < x.w; px++) packPixel(x.data, x.index(n, y, px, 0), x.c, scale, bias, out.bits, out.index(n, y, px), out.words);
+                if (whole && scale == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
+                else if (whole) packWordsAffine(x.data, x.index(n, y, 0, 0), scale, bias, out.bits, out.index(n, y, 0), x.w, out.words);
+                else for (int px = 0; px < x.w; px++)
+                    packPixel(x.data, x.index(n, y, px, 0), x.c, scale, bias, out.bits, out.index(n, y, px), out.words);
             }
         });
+    }
+
+    /**
+     * The common case, channels a multiple of 64: a row's floats and its packed words are both contiguous, so the
+     * row is one flat loop of 64-channel groups, with a constant-trip inner loop C2 unrolls (a generic per-pixel
+     * loop with a channel tail measured ~5x slower).
+     */
+    private static void packWords(float[] src, int si, long[] dst, int di, int count) {
+        for (int g = 0; g < count; g++, si += 64) {
+            long word = 0;
+            for (int q = 0; q < 64; q += PS.length()) word |= FloatVector.fromArray(PS, src, si + q).lt(0f).toLong() << q;
+            dst[di + g] = word;
+        }
+    }
+
+    private static void packWordsAffine(float[] src, int si, float[] scale, float[] bias, long[] dst, int di, int pixels, int words) {
+        for (int px = 0; px < pixels; px++)
+            for (int j = 0; j < words; j++, si += 64) {
+                long word = 0;
+                for (int q = 0; q < 64; q += PS.length()) {
+                    FloatVector v = FloatVector.fromArray(PS, src, si + q)
+                            .fma(FloatVector.fromArray(PS, scale, j * 64 + q), FloatVector.fromArray(PS, bias, j * 64 + q));
+                    word |= v.lt(0f).toLong() << q;
+                }
+                dst[di++] = word;
+            }
     }
 
     private static void packPixel(float[] src, int si, int c, float[] scale, float[] bias, long[] dst, int di, int words) {
@@ -86,14 +119,14 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     @Override public void convExact(PackedActivations x, PackedWeights w, int[] out) {
         BinaryConvOps.checkConv(x, w);
         if (out.length < x.n * x.h * x.w * w.cout) throw new IllegalArgumentException("exact output too short");
-        run(new Job(x, w, tapOffsets(x, w), Epilogue.EXACT, null, null, null, out, null, null));
+        run(new Job(x, w, wordOffsets(x, w), Epilogue.EXACT, null, null, null, out, null, null));
     }
 
     @Override public void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor y) {
         BinaryConvOps.checkConv(x, w);
         BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
         BinaryConvOps.checkEpilogue(w, alpha, beta);
-        run(new Job(x, w, tapOffsets(x, w), accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null));
+        run(new Job(x, w, wordOffsets(x, w), accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null));
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {
@@ -101,160 +134,239 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
         BinaryConvOps.checkEpilogue(w, alpha, beta);
         if (threshold != null && threshold.length < w.cout) throw new IllegalArgumentException("need " + w.cout + " thresholds");
-        run(new Job(x, w, tapOffsets(x, w), Epilogue.PACK, alpha, beta, threshold, null, null, y));
+        IntegerThresholds t = IntegerThresholds.of(alpha, beta, threshold, w.cout, w.k * w.k * w.cin);
+        run(new Job(x, w, wordOffsets(x, w), Epilogue.PACK, null, null, t, null, null, y));
     }
 
     /** The popcount kernel alone, results discarded: what {@code bench engine} reports in TBOP/s. */
     public void convKernelOnly(PackedActivations x, PackedWeights w) {
         BinaryConvOps.checkConv(x, w);
-        run(new Job(x, w, tapOffsets(x, w), Epilogue.NONE, null, null, null, null, null, null));
+        run(new Job(x, w, wordOffsets(x, w), Epilogue.NONE, null, null, null, null, null, null));
     }
 
-    /** Word offsets of the k*k taps relative to the output pixel's own word index in the padded buffer. */
-    private static int[] tapOffsets(PackedActivations x, PackedWeights w) {
+    /**
+     * Offsets of the activation words a kernel reads, relative to the output pixel's own first word in the padded
+     * buffer, in weight order: tap by tap, the 64-channel words of each tap.
+     */
+    private static int[] wordOffsets(PackedActivations x, PackedWeights w) {
         int p = w.k / 2;
-        int[] off = new int[w.k * w.k];
-        for (int ky = 0; ky < w.k; ky++)
-            for (int kx = 0; kx < w.k; kx++) off[ky * w.k + kx] = ((ky - p) * x.pw + (kx - p)) * x.words;
+        int[] off = new int[w.k * w.k * x.words];
+        for (int ky = 0, i = 0; ky < w.k; ky++)
+            for (int kx = 0; kx < w.k; kx++)
+                for (int j = 0; j < x.words; j++) off[i++] = ((ky - p) * x.pw + (kx - p)) * x.words + j;
         return off;
     }
 
-    /** Per-thread row of popcount sums, grown on demand: hot paths allocate nothing per call. */
-    private static final ThreadLocal<long[]> ROW = ThreadLocal.withInitial(() -> new long[0]);
+    /** Per-thread tile sums (2 pixels x 4 vectors): written by a kernel, read back from L1 by the epilogue. */
+    private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[8 * N]);
 
     private static void run(Job job) {
         PackedActivations x = job.x;
-        int need = x.w * job.w.coutPadded;
         Parallel.forRange(x.n * x.h, (r0, r1) -> {
-            long[] acc = ROW.get();
-            if (acc.length < need) ROW.set(acc = new long[need]);
-            for (int r = r0; r < r1; r++) row(job, r / x.h, r % x.h, acc);
+            int[] sums = SCRATCH.get();
+            for (int r = r0; r < r1; r++) row(job, r / x.h, r % x.h, sums);
         });
     }
 
-    /** One output row: popcount sums of every pixel and output channel into {@code acc}, then the epilogue. */
-    private static void row(Job job, int n, int y, long[] acc) {
+    /**
+     * One output row, in pixel pairs. An odd last pixel still runs the pair kernel: its phantom partner reads the
+     * border (or the one-pixel slack {@link PackedActivations} keeps at its end) and is never stored.
+     */
+    private static void row(Job job, int n, int y, int[] sums) {
         PackedActivations x = job.x;
         PackedWeights w = job.w;
-        int cp = w.coutPadded, base = x.index(n, y, 0);
-        for (int co = 0; co < w.cout; co += TILE) {
-            int px = 0;
-            for (; px + 1 < x.w; px += 2)
-                tile2(x.bits, base + px * x.words, x.words, job.tapOffsets, w.bits, co, cp, acc, px * cp + co, cp);
-            if (px < x.w) tile1(x.bits, base + px * x.words, x.words, job.tapOffsets, w.bits, co, cp, acc, px * cp + co);
-        }
-        int pixel = (n * x.h + y) * x.w;
-        switch (job.epilogue) {
-            case NONE -> { }
-            case EXACT -> {
-                for (int px = 0; px < x.w; px++)
-                    rowExact(acc, px * cp, w.offsets(), offsetIndex(w, x, y, px), w.cout, job.exactOut, (pixel + px) * w.cout);
-            }
-            case FLOAT, FLOAT_ACCUMULATE -> {
-                boolean add = job.epilogue == Epilogue.FLOAT_ACCUMULATE;
-                for (int px = 0; px < x.w; px++)
-                    pixelFloat(acc, px * cp, w.offsets(), offsetIndex(w, x, y, px), w.cout, job.alpha, job.beta,
-                            job.floatOut.data, (pixel + px) * w.cout, add);
-            }
-            case PACK -> {
-                PackedActivations out = job.packedOut;
-                for (int px = 0; px < x.w; px++)
-                    pixelPacked(acc, px * cp, w.offsets(), offsetIndex(w, x, y, px), w.cout, job.alpha, job.beta,
-                            job.threshold, out.bits, out.index(n, y, px));
+        int base = x.index(n, y, 0), perChannel = w.k * w.k * w.halves, p = w.k / 2;
+        // offsets of the exact results depend on the border class: the same for all interior pixels of a row
+        int interior = w.offsetIndex(w.borderClass(y, p, x.h, x.w));
+        for (int px = 0; px < x.w; px += 2) {
+            int ai = base + px * x.words;
+            boolean pair = px + 1 < x.w;
+            int oi0 = px >= p && px < x.w - p ? interior : w.offsetIndex(w.borderClass(y, px, x.h, x.w));
+            int oi1 = px + 1 >= p && px + 1 < x.w - p ? interior : w.offsetIndex(w.borderClass(y, px + 1, x.h, x.w));
+            for (int co = 0; co < w.coutPadded; ) {
+                int width = w.blockWidth(co), wi = co * perChannel;
+                switch (width / N) {
+                    case 4 -> tile4(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
+                    case 3 -> tile3(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
+                    case 2 -> tile2(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
+                    default -> tile1(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
+                }
+                if (job.epilogue != Epilogue.NONE) {
+                    pixel(job, n, y, px, co, width / N, sums, 0, oi0);
+                    if (pair) pixel(job, n, y, px + 1, co, width / N, sums, 4 * N, oi1);
+                }
+                co += width;
             }
         }
-    }
-
-    private static int offsetIndex(PackedWeights w, PackedActivations x, int y, int px) {
-        return w.offsetIndex(w.borderClass(y, px, x.h, x.w));
     }
 
     // ---------------------------------------------------------------- micro-kernels
+    // Each walks one weight block [tap][half][width] with the constant stride width; 2 halves per activation long.
 
-    /** Popcount sums of 2 adjacent pixels x TILE output channels into acc[ao, ao + TILE) and [ao + next, ...). */
-    private static void tile2(long[] a, int ai, int words, int[] taps, long[] wb, int wi, int wStride, long[] acc, int ao, int next) {
-        LongVector s00 = LongVector.zero(LS), s01 = s00, s02 = s00, s03 = s00;
-        LongVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-        for (int tap : taps) {
-            int p = ai + tap;
-            for (int j = 0; j < words; j++, wi += wStride) {
-                LongVector a0 = LongVector.broadcast(LS, a[p + j]);
-                LongVector a1 = LongVector.broadcast(LS, a[p + words + j]);
-                LongVector w0 = LongVector.fromArray(LS, wb, wi);
-                LongVector w1 = LongVector.fromArray(LS, wb, wi + L);
-                LongVector w2 = LongVector.fromArray(LS, wb, wi + 2 * L);
-                LongVector w3 = LongVector.fromArray(LS, wb, wi + 3 * L);
-                s00 = s00.add(a0.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                s01 = s01.add(a0.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                s02 = s02.add(a0.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-                s03 = s03.add(a0.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
-                s10 = s10.add(a1.lanewise(VectorOperators.XOR, w0).lanewise(VectorOperators.BIT_COUNT));
-                s11 = s11.add(a1.lanewise(VectorOperators.XOR, w1).lanewise(VectorOperators.BIT_COUNT));
-                s12 = s12.add(a1.lanewise(VectorOperators.XOR, w2).lanewise(VectorOperators.BIT_COUNT));
-                s13 = s13.add(a1.lanewise(VectorOperators.XOR, w3).lanewise(VectorOperators.BIT_COUNT));
+    private static IntVector broadcastHalf(long word, int h) { return IntVector.broadcast(IS, (int) (word >>> (h << 5))); }
+
+    private static IntVector popXor(IntVector a, IntVector w) {
+        return a.lanewise(VectorOperators.XOR, w).lanewise(VectorOperators.BIT_COUNT);
+    }
+
+    /** Popcount sums of 2 adjacent pixels x 4N output channels into sums[0, 4N) and [4N, 8N). */
+    private static void tile4(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
+        IntVector s00 = IntVector.zero(IS), s01 = s00, s02 = s00, s03 = s00;
+        IntVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        for (int off : offsets) {
+            long x0 = a[ai + off], x1 = a[ai + off + words];
+            for (int h = 0; h < 2; h++, wi += 4 * N) {
+                IntVector a0 = broadcastHalf(x0, h), a1 = broadcastHalf(x1, h);
+                IntVector w0 = IntVector.fromArray(IS, wb, wi), w1 = IntVector.fromArray(IS, wb, wi + N);
+                IntVector w2 = IntVector.fromArray(IS, wb, wi + 2 * N), w3 = IntVector.fromArray(IS, wb, wi + 3 * N);
+                s00 = s00.add(popXor(a0, w0)); s01 = s01.add(popXor(a0, w1));
+                s02 = s02.add(popXor(a0, w2)); s03 = s03.add(popXor(a0, w3));
+                s10 = s10.add(popXor(a1, w0)); s11 = s11.add(popXor(a1, w1));
+                s12 = s12.add(popXor(a1, w2)); s13 = s13.add(popXor(a1, w3));
             }
         }
-        s00.intoArray(acc, ao); s01.intoArray(acc, ao + L); s02.intoArray(acc, ao + 2 * L); s03.intoArray(acc, ao + 3 * L);
-        int a1 = ao + next;
-        s10.intoArray(acc, a1); s11.intoArray(acc, a1 + L); s12.intoArray(acc, a1 + 2 * L); s13.intoArray(acc, a1 + 3 * L);
+        s00.intoArray(sums, 0); s01.intoArray(sums, N); s02.intoArray(sums, 2 * N); s03.intoArray(sums, 3 * N);
+        s10.intoArray(sums, 4 * N); s11.intoArray(sums, 5 * N); s12.intoArray(sums, 6 * N); s13.intoArray(sums, 7 * N);
     }
 
-    /** As {@link #tile2} for a single pixel (odd image widths). */
-    private static void tile1(long[] a, int ai, int words, int[] taps, long[] wb, int wi, int wStride, long[] acc, int ao) {
-        LongVector s0 = LongVector.zero(LS), s1 = s0, s2 = s0, s3 = s0;
-        for (int tap : taps) {
-            int p = ai + tap;
-            for (int j = 0; j < words; j++, wi += wStride) {
-                LongVector a0 = LongVector.broadcast(LS, a[p + j]);
-                s0 = s0.add(a0.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, wb, wi)).lanewise(VectorOperators.BIT_COUNT));
-                s1 = s1.add(a0.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, wb, wi + L)).lanewise(VectorOperators.BIT_COUNT));
-                s2 = s2.add(a0.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, wb, wi + 2 * L)).lanewise(VectorOperators.BIT_COUNT));
-                s3 = s3.add(a0.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, wb, wi + 3 * L)).lanewise(VectorOperators.BIT_COUNT));
+    /** As {@link #tile4} for 3N output channels (48: BSRN's width). */
+    private static void tile3(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
+        IntVector s00 = IntVector.zero(IS), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        for (int off : offsets) {
+            long x0 = a[ai + off], x1 = a[ai + off + words];
+            for (int h = 0; h < 2; h++, wi += 3 * N) {
+                IntVector a0 = broadcastHalf(x0, h), a1 = broadcastHalf(x1, h);
+                IntVector w0 = IntVector.fromArray(IS, wb, wi), w1 = IntVector.fromArray(IS, wb, wi + N), w2 = IntVector.fromArray(IS, wb, wi + 2 * N);
+                s00 = s00.add(popXor(a0, w0)); s01 = s01.add(popXor(a0, w1)); s02 = s02.add(popXor(a0, w2));
+                s10 = s10.add(popXor(a1, w0)); s11 = s11.add(popXor(a1, w1)); s12 = s12.add(popXor(a1, w2));
             }
         }
-        s0.intoArray(acc, ao); s1.intoArray(acc, ao + L); s2.intoArray(acc, ao + 2 * L); s3.intoArray(acc, ao + 3 * L);
+        s00.intoArray(sums, 0); s01.intoArray(sums, N); s02.intoArray(sums, 2 * N);
+        s10.intoArray(sums, 4 * N); s11.intoArray(sums, 5 * N); s12.intoArray(sums, 6 * N);
     }
 
-    // ---------------------------------------------------------------- epilogues (one pixel, all output channels)
-
-    private static void rowExact(long[] acc, int ao, long[] off, int oi, int cout, int[] out, int base) {
-        for (int i = 0; i < cout; i++) out[base + i] = (int) (off[oi + i] - 2 * acc[ao + i]);
+    /** As {@link #tile4} for 2N output channels. */
+    private static void tile2(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
+        IntVector s00 = IntVector.zero(IS), s01 = s00, s10 = s00, s11 = s00;
+        for (int off : offsets) {
+            long x0 = a[ai + off], x1 = a[ai + off + words];
+            for (int h = 0; h < 2; h++, wi += 2 * N) {
+                IntVector a0 = broadcastHalf(x0, h), a1 = broadcastHalf(x1, h);
+                IntVector w0 = IntVector.fromArray(IS, wb, wi), w1 = IntVector.fromArray(IS, wb, wi + N);
+                s00 = s00.add(popXor(a0, w0)); s01 = s01.add(popXor(a0, w1));
+                s10 = s10.add(popXor(a1, w0)); s11 = s11.add(popXor(a1, w1));
+            }
+        }
+        s00.intoArray(sums, 0); s01.intoArray(sums, N);
+        s10.intoArray(sums, 4 * N); s11.intoArray(sums, 5 * N);
     }
 
-    /** The exact results of L output channels as floats (exact: |result| <= k*k*cin is far below 2^24). */
-    private static FloatVector exactAsFloat(long[] acc, int ai, long[] off, int oi) {
-        LongVector exact = LongVector.fromArray(LS, off, oi).sub(LongVector.fromArray(LS, acc, ai).lanewise(VectorOperators.LSHL, 1));
-        return (FloatVector) exact.convertShape(VectorOperators.L2F, ES, 0);
+    /** As {@link #tile4} for N output channels. */
+    private static void tile1(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
+        IntVector s0 = IntVector.zero(IS), s1 = s0;
+        for (int off : offsets) {
+            long x0 = a[ai + off], x1 = a[ai + off + words];
+            for (int h = 0; h < 2; h++, wi += N) {
+                IntVector w0 = IntVector.fromArray(IS, wb, wi);
+                s0 = s0.add(popXor(broadcastHalf(x0, h), w0));
+                s1 = s1.add(popXor(broadcastHalf(x1, h), w0));
+            }
+        }
+        s0.intoArray(sums, 0);
+        s1.intoArray(sums, 4 * N);
     }
 
-    private static void pixelFloat(long[] acc, int ao, long[] off, int oi, int cout, float[] alpha, float[] beta,
+    // ---------------------------------------------------------------- epilogues (one pixel, nv vectors of channels)
+
+    private static void pixel(Job job, int n, int y, int px, int co, int nv, int[] sums, int so, int oi) {
+        PackedActivations x = job.x;
+        PackedWeights w = job.w;
+        int out = ((n * x.h + y) * x.w + px) * w.cout;
+        if (nv == 4 && co + 4 * N <= w.cout) {
+            // a full tile: constant-trip loops without channel tails (the generic ones measured far slower)
+            switch (job.epilogue) {
+                case FLOAT -> { floatFull(sums, so, w.offsets(), oi + co, co, job.alpha, job.beta, job.floatOut.data, out + co, false); return; }
+                case FLOAT_ACCUMULATE -> { floatFull(sums, so, w.offsets(), oi + co, co, job.alpha, job.beta, job.floatOut.data, out + co, true); return; }
+                case PACK -> { packedFull(sums, so, w.offsets(), oi + co, co, job.thresholds.below, job.thresholds.above, job.packedOut.bits, job.packedOut.index(n, y, px)); return; }
+                default -> { }
+            }
+        }
+        switch (job.epilogue) {
+            case EXACT -> exactPixel(sums, so, w.offsets(), oi, co, Math.min(nv * N, w.cout - co), job.exactOut, out);
+            case FLOAT -> floatPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.alpha, job.beta, job.floatOut.data, out, false);
+            case FLOAT_ACCUMULATE -> floatPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.alpha, job.beta, job.floatOut.data, out, true);
+            case PACK -> packedPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.thresholds.below, job.thresholds.above,
+                    job.packedOut.bits, job.packedOut.index(n, y, px));
+            case NONE -> { }
+        }
+    }
+
+    private static void exactPixel(int[] sums, int so, int[] off, int oi, int co, int count, int[] out, int base) {
+        for (int i = 0; i < count; i++) out[base + co + i] = off[oi + co + i] - 2 * sums[so + i];
+    }
+
+    /** The exact results of N output channels: offset - 2 * popcount sum. */
+    private static IntVector exact(int[] sums, int si, int[] off, int oi) {
+        return IntVector.fromArray(IS, off, oi).sub(IntVector.fromArray(IS, sums, si).lanewise(VectorOperators.LSHL, 1));
+    }
+
+    /** As floats, exactly: |result| <= k*k*cin is far below 2^24. */
+    private static FloatVector exactAsFloat(int[] sums, int si, int[] off, int oi) {
+        return (FloatVector) exact(sums, si, off, oi).convert(VectorOperators.I2F, 0);
+    }
+
+    private static void floatFull(int[] sums, int so, int[] off, int oi, int co, float[] alpha, float[] beta,
+                                  float[] out, int o, boolean accumulate) {
+        for (int v = 0; v < 4 * N; v += N) {
+            FloatVector r = exactAsFloat(sums, so + v, off, oi + v).fma(FloatVector.fromArray(FS, alpha, co + v), FloatVector.fromArray(FS, beta, co + v));
+            if (accumulate) r = r.add(FloatVector.fromArray(FS, out, o + v));
+            r.intoArray(out, o + v);
+        }
+    }
+
+    private static void packedFull(int[] sums, int so, int[] off, int oi, int co, int[] below, int[] above, long[] out, int wordIndex) {
+        long bits = 0;
+        for (int v = 0; v < 4 * N; v += N) {
+            IntVector e = exact(sums, so + v, off, oi + v);
+            VectorMask<Integer> neg = e.lt(IntVector.fromArray(IS, below, co + v)).or(e.compare(VectorOperators.GT, IntVector.fromArray(IS, above, co + v)));
+            bits |= neg.toLong() << v;
+        }
+        int wi = wordIndex + (co >>> 6), shift = co & 63;
+        long written = 4 * N == 64 ? -1L : ((1L << (4 * N)) - 1) << shift;
+        out[wi] = (out[wi] & ~written) | bits << shift;
+    }
+
+    private static void floatPixel(int[] sums, int so, int[] off, int oi, int co, int nv, int cout, float[] alpha, float[] beta,
                                    float[] out, int base, boolean accumulate) {
-        int c = 0;
-        for (; c + L <= cout; c += L) {
-            FloatVector r = exactAsFloat(acc, ao + c, off, oi + c).fma(FloatVector.fromArray(ES, alpha, c), FloatVector.fromArray(ES, beta, c));
-            if (accumulate) r = r.add(FloatVector.fromArray(ES, out, base + c));
-            r.intoArray(out, base + c);
-        }
-        if (c < cout) {
-            VectorMask<Float> m = ES.indexInRange(c, cout);
-            FloatVector r = exactAsFloat(acc, ao + c, off, oi + c).fma(FloatVector.fromArray(ES, alpha, c, m), FloatVector.fromArray(ES, beta, c, m));
-            if (accumulate) r = r.add(FloatVector.fromArray(ES, out, base + c, m));
-            r.intoArray(out, base + c, m);
+        for (int v = 0; v < nv; v++) {
+            int c = co + v * N;
+            if (c + N <= cout) {
+                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).fma(FloatVector.fromArray(FS, alpha, c), FloatVector.fromArray(FS, beta, c));
+                if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c));
+                r.intoArray(out, base + c);
+            } else if (c < cout) {
+                VectorMask<Float> m = FS.indexInRange(c, cout);
+                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).fma(FloatVector.fromArray(FS, alpha, c, m), FloatVector.fromArray(FS, beta, c, m));
+                if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c, m));
+                r.intoArray(out, base + c, m);
+            }
         }
     }
 
-    private static void pixelPacked(long[] acc, int ao, long[] off, int oi, int cout, float[] alpha, float[] beta,
-                                    float[] threshold, long[] out, int wordIndex) {
-        for (int j = 0; j * 64 < cout; j++) {
-            long bits = 0;
-            for (int q = 0, c = j * 64; q < 64 && c < cout; q += L, c += L) {
-                VectorMask<Float> m = ES.indexInRange(c, cout);
-                FloatVector r = exactAsFloat(acc, ao + c, off, oi + c)
-                        .fma(FloatVector.fromArray(ES, alpha, c, m), FloatVector.fromArray(ES, beta, c, m));
-                FloatVector t = threshold == null ? FloatVector.zero(ES) : FloatVector.fromArray(ES, threshold, c, m);
-                bits |= r.lt(t).and(m).toLong() << q;
-            }
-            out[wordIndex + j] = bits;
+    /** Sign bits of nv vectors of channels (see {@link IntegerThresholds}), merged into the next layer's packed word. */
+    private static void packedPixel(int[] sums, int so, int[] off, int oi, int co, int nv, int cout, int[] below, int[] above,
+                                    long[] out, int wordIndex) {
+        long bits = 0, written = 0;
+        for (int v = 0; v < nv; v++) {
+            int c = co + v * N;
+            if (c >= cout) break;
+            VectorMask<Integer> m = IS.indexInRange(c, cout);
+            IntVector e = exact(sums, so + v * N, off, oi + c);
+            VectorMask<Integer> neg = e.lt(IntVector.fromArray(IS, below, c, m)).or(e.compare(VectorOperators.GT, IntVector.fromArray(IS, above, c, m)));
+            bits |= neg.and(m).toLong() << (v * N);
+            written |= ((1L << N) - 1) << (v * N);
         }
+        int wi = wordIndex + (co >>> 6), shift = co & 63;
+        out[wi] = (out[wi] & ~(written << shift)) | bits << shift;
     }
 }
