@@ -18,6 +18,9 @@ public final class Main implements Runnable {
     /** The full command tree; each capability adds its subcommand here. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand(new EvalCommand());
+        cl.addSubcommand(new TrainCommand());
+        cl.addSubcommand(new UpscaleCommand());
         // until the kernels branch's `bench` parent exists: `bnnsr bench-engine` (hidden)
         CommandLine engine = new CommandLine(new BenchEngineCommand());
         engine.getCommandSpec().usageMessage().hidden(true);

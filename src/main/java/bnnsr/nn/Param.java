@@ -14,8 +14,15 @@ public final class Param {
     public final float[] grad;
     /** Weight decay applies to this parameter (false for biases, BN and scale parameters). */
     public final boolean decay;
+    /**
+     * Integer-valued state that PyTorch keeps as int64 (BatchNorm's {@code num_batches_tracked}): held here as a
+     * float (exact up to 2^24) and stored as I64 in files so PyTorch state dicts match.
+     */
+    public final boolean integral;
 
-    public Param(String name, int[] shape, boolean decay) {
+    public Param(String name, int[] shape, boolean decay) { this(name, shape, decay, false); }
+
+    public Param(String name, int[] shape, boolean decay, boolean integral) {
         this.name = name;
         this.shape = shape.clone();
         int s = 1;
@@ -23,6 +30,7 @@ public final class Param {
         this.value = new float[s];
         this.grad = new float[s];
         this.decay = decay;
+        this.integral = integral;
     }
 
     public int size() { return value.length; }

@@ -21,9 +21,18 @@ public interface ConvOps {
 
     final class Holder {
         private Holder() {}
-        static volatile ConvOps INSTANCE = new ScalarConvOps();
+        static volatile ConvOps INSTANCE = fastest();
 
         /** Installs the default implementation (the fast kernels register themselves here). */
         public static void set(ConvOps ops) { INSTANCE = ops; }
+
+        /** The Vector API kernels, or the scalar ones when the JVM runs without jdk.incubator.vector. */
+        private static ConvOps fastest() {
+            try {
+                return new VectorConvOps();
+            } catch (LinkageError e) {
+                return new ScalarConvOps();
+            }
+        }
     }
 }

@@ -1,0 +1,271 @@
+package bnnsr.tensor;
+
+import java.util.Arrays;
+
+import static bnnsr.tensor.ConvKernels.L;
+import static bnnsr.tensor.ConvKernels.MAX_TILE;
+import static bnnsr.tensor.ConvKernels.OUTER_ROWS;
+
+/**
+ * The fast convolution kernels: direct NHWC convolution with the Vector API (no im2col), output rows split over
+ * {@link Parallel}. How each kernel is shaped:
+ * <ul>
+ * <li>forward: tiles of a few output pixels x up to 4 vectors of output channels held in registers; per (tap,
+ * input channel) the tile loads its weight vectors once and broadcasts one input scalar per pixel. When there
+ * are very few output channels (RGB output) vectors run along the input channels instead.</li>
+ * <li>backward-input: the forward kernel applied to dy with the flipped, transposed kernel.</li>
+ * <li>backward-weight: rank-1 updates of a per-chunk private gradient, summed over the pixels of each row, then
+ * reduced over chunks in a fixed order, so results depend only on the thread count.</li>
+ * </ul>
+ * Borders come from zero-padded row copies ({@link PaddedRows}); buffers live in per-thread workspaces that grow
+ * to the largest layer seen, so steady-state calls allocate nothing.
+ */
+public final class VectorConvOps implements ConvOps {
+
+    /** Buffers of the calling thread: packed weights and bias, per-chunk partial gradients. */
+    private static final class Workspace {
+        float[] weights = new float[0], flipped = new float[0], bias = new float[0];
+        float[][] dw = new float[0][], db = new float[0][];
+    }
+
+    /** Buffers of a thread that runs one chunk of rows. */
+    private static final class RowScratch {
+        final PaddedRows in = new PaddedRows(), grad = new PaddedRows();
+        int[] rowOff = new int[0];
+        float[] out = new float[0];
+    }
+
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    private final ThreadLocal<RowScratch> scratches = ThreadLocal.withInitial(RowScratch::new);
+
+    @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
+        checkGeometry(x, y, k, w, "forward");
+        if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
+        conv(workspaces.get(), x, w, bias, k, y);
+    }
+
+    @Override public void backwardInput(Tensor dy, float[] w, int k, Tensor dx) {
+        checkGeometry(dx, dy, k, w, "backwardInput");
+        Workspace ws = workspaces.get();
+        int cin = dx.c, cout = dy.c, taps = k * k;
+        // dx = conv(dy, w') with w'[tap][co][ci] = w[taps - 1 - tap][ci][co]: tap (ky, kx) mirrors to (k-1-ky, k-1-kx)
+        float[] f = ws.flipped = grow(ws.flipped, taps * cin * cout);
+        for (int tap = 0; tap < taps; tap++) {
+            int src = (taps - 1 - tap) * cin * cout, dst = tap * cout * cin;
+            for (int ci = 0; ci < cin; ci++)
+                for (int co = 0; co < cout; co++) f[dst + co * cin + ci] = w[src + ci * cout + co];
+        }
+        conv(ws, dy, f, null, k, dx);
+    }
+
+    @Override public void backwardWeight(Tensor x, Tensor dy, int k, float[] dw, float[] db) {
+        checkGeometry(x, dy, k, dw, "backwardWeight");
+        if (db != null && db.length < dy.c) throw new IllegalArgumentException("db shorter than " + dy.c);
+        Workspace ws = workspaces.get();
+        int cin = x.c, cout = dy.c, taps = k * k;
+        // Broadcast side a (padded to whole tiles) x vector side b (padded to whole vectors): pick the less waste.
+        boolean byInput = roundUp(cin, OUTER_ROWS) * roundUp(cout, L) <= roundUp(cout, OUTER_ROWS) * roundUp(cin, L);
+        int aP = roundUp(byInput ? cin : cout, OUTER_ROWS), bP = roundUp(byInput ? cout : cin, L);
+        int rows = x.n * x.h, chunks = Math.min(Parallel.threads(), rows), size = taps * aP * bP;
+        if (ws.dw.length < chunks) { ws.dw = Arrays.copyOf(ws.dw, chunks); ws.db = Arrays.copyOf(ws.db, chunks); }
+        for (int t = 0; t < chunks; t++) { ws.dw[t] = grow(ws.dw[t], size); ws.db[t] = grow(ws.db[t], cout); }
+        Parallel.forRange(chunks, chunks, (from, to) -> {
+            for (int t = from; t < to; t++)
+                weightChunk(x, dy, k, byInput, aP, bP, ws.dw[t], db == null ? null : ws.db[t],
+                        chunkStart(rows, chunks, t), chunkStart(rows, chunks, t + 1));
+        });
+        for (int tap = 0; tap < taps; tap++)
+            for (int ci = 0; ci < cin; ci++)
+                for (int co = 0; co < cout; co++) {
+                    int i = (tap * aP + (byInput ? ci : co)) * bP + (byInput ? co : ci);
+                    float s = ws.dw[0][i];
+                    for (int t = 1; t < chunks; t++) s += ws.dw[t][i];
+                    dw[(tap * cin + ci) * cout + co] = s;
+                }
+        if (db != null)
+            for (int co = 0; co < cout; co++) {
+                float s = ws.db[0][co];
+                for (int t = 1; t < chunks; t++) s += ws.db[t][co];
+                db[co] = s;
+            }
+    }
+
+    // ---- forward (and backward-input) ----
+
+    /** y = conv(x, w HWIO) + bias, choosing the kernel family by channel counts. */
+    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, Tensor y) {
+        int cin = x.c, cout = y.c, taps = k * k, rows = x.n * x.h;
+        boolean dot = cout <= 8 && cin > cout;
+        int coP;
+        float[] wts;
+        if (dot) {
+            coP = roundUp(cout, cout >= 3 ? 3 : 1);
+            int inS = roundUp(cin, L), tapsS = taps * inS;
+            wts = ws.weights = grow(ws.weights, coP * tapsS);
+            Arrays.fill(wts, 0, coP * tapsS, 0f);
+            for (int tap = 0; tap < taps; tap++)
+                for (int ci = 0; ci < cin; ci++)
+                    for (int co = 0; co < cout; co++) wts[co * tapsS + tap * inS + ci] = w[(tap * cin + ci) * cout + co];
+        } else {
+            coP = roundUp(cout, L);
+            wts = w;
+            if (coP != cout) {
+                wts = ws.weights = grow(ws.weights, taps * cin * coP);
+                for (int r = 0; r < taps * cin; r++) {
+                    System.arraycopy(w, r * cout, wts, r * coP, cout);
+                    Arrays.fill(wts, r * coP + cout, (r + 1) * coP, 0f);
+                }
+            }
+        }
+        float[] b = ws.bias = grow(ws.bias, coP);
+        Arrays.fill(b, 0, coP, 0f);
+        if (bias != null) System.arraycopy(bias, 0, b, 0, cout);
+        int chunks = Math.min(Parallel.threads(), rows);
+        float[] weights = wts;
+        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, y, from, to));
+    }
+
+    private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, Tensor y, int r0, int r1) {
+        RowScratch s = scratches.get();
+        int p = k / 2, h = x.h, w = x.w, cout = y.c;
+        int inS = dot ? roundUp(x.c, L) : x.c;
+        s.in.reset(x, k, p, inS, MAX_TILE);
+        if (s.rowOff.length < k) s.rowOff = new int[k];
+        s.out = grow(s.out, MAX_TILE * cout);
+        for (int r = r0; r < r1; r++) {
+            int n = r / h, oy = r % h;
+            int kyLo = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy);
+            for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = s.in.row(n, oy + ky - p);
+            Row row = new Row(s.in.data(), s.rowOff, kyLo, kyHi, k, inS, y.data, r * w * cout, w, cout, s.out);
+            if (dot) dotRow(row, x.c, wts, coP, bias);
+            else tileRow(row, x.c, wts, coP, bias);
+        }
+    }
+
+    /** One output row's operands (a short-lived value: escape analysis keeps it off the heap). */
+    private record Row(float[] in, int[] rowOff, int kyLo, int kyHi, int k, int inS,
+                       float[] y, int yRow, int w, int cout, float[] scratch) {
+
+        /** Tile starts: 0, P, 2P, ... with the last tile moved back to end at the row's end (it overlaps). */
+        int next(int ox, int pixels) { return ox + pixels >= w - pixels ? w - pixels : ox + pixels; }
+
+        /** Copies a tile computed into the scratch row (rows narrower than a tile) to y. */
+        void copyNarrow(int co0, int coValid) {
+            for (int j = 0; j < w; j++) System.arraycopy(scratch, j * cout + co0, y, yRow + j * cout + co0, coValid);
+        }
+    }
+
+    private static void tileRow(Row r, int cin, float[] wt, int coP, float[] bias) {
+        for (int co0 = 0; co0 < coP; ) {
+            int v = Math.min(4, (coP - co0) / L), pixels = v == 4 ? 6 : v == 3 ? 8 : 12;
+            int coValid = Math.min(r.cout - co0, v * L);
+            if (r.w >= pixels) {
+                for (int ox = 0; ; ox = r.next(ox, pixels)) {
+                    tile(v, r, cin, ox * r.inS, wt, coP, co0, bias, r.y, r.yRow + ox * r.cout + co0, coValid);
+                    if (ox == r.w - pixels) break;
+                }
+            } else {
+                tile(v, r, cin, 0, wt, coP, co0, bias, r.scratch, co0, coValid);
+                r.copyNarrow(co0, coValid);
+            }
+            co0 += v * L;
+        }
+    }
+
+    private static void tile(int v, Row r, int cin, int px0, float[] wt, int coP, int co0, float[] bias,
+                             float[] out, int outOff, int coValid) {
+        switch (v) {
+            case 4 -> ConvKernels.tile6x4(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
+            case 3 -> ConvKernels.tile8x3(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
+            case 2 -> ConvKernels.tile12x2(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
+            default -> ConvKernels.tile12x1(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
+        }
+    }
+
+    private static void dotRow(Row r, int cin, float[] wr, int coP, float[] bias) {
+        int c = coP % 3 == 0 ? 3 : 1, pixels = c == 3 ? 4 : 8, tapsS = r.k * r.k * r.inS;
+        for (int co0 = 0; co0 < r.cout; co0 += c) {
+            int coValid = Math.min(r.cout - co0, c);
+            if (r.w >= pixels) {
+                for (int ox = 0; ; ox = r.next(ox, pixels)) {
+                    dot(c, r, ox * r.inS, wr, tapsS, co0, bias, r.y, r.yRow + ox * r.cout + co0, coValid);
+                    if (ox == r.w - pixels) break;
+                }
+            } else {
+                dot(c, r, 0, wr, tapsS, co0, bias, r.scratch, co0, coValid);
+                r.copyNarrow(co0, coValid);
+            }
+        }
+    }
+
+    private static void dot(int c, Row r, int px0, float[] wr, int tapsS, int co0, float[] bias,
+                            float[] out, int outOff, int coValid) {
+        if (c == 3) ConvKernels.dot4x3(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, px0, wr, tapsS, co0, bias, out, outOff, r.cout, coValid);
+        else ConvKernels.dot8x1(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, px0, wr, tapsS, co0, bias, out, outOff, r.cout, coValid);
+    }
+
+    // ---- backward-weight ----
+
+    /**
+     * Accumulates rows [r0, r1) into a private gradient acc[tap][a][b] (a: broadcast side, b: vector side; a is
+     * the input channel when {@code byInput}, else the output channel) and db.
+     */
+    private void weightChunk(Tensor x, Tensor dy, int k, boolean byInput, int aP, int bP, float[] acc, float[] db,
+                             int r0, int r1) {
+        RowScratch s = scratches.get();
+        int p = k / 2, h = x.h, w = x.w, cout = dy.c, xS = byInput ? aP : bP, gS = byInput ? bP : aP;
+        Arrays.fill(acc, 0, k * k * aP * bP, 0f);
+        if (db != null) Arrays.fill(db, 0, cout, 0f);
+        s.in.reset(x, k, p, xS, 0);
+        boolean gDirect = gS == cout;
+        if (!gDirect) s.grad.reset(dy, 1, 0, gS, 0);
+        for (int r = r0; r < r1; r++) {
+            int n = r / h, oy = r % h, dyRow = r * w * cout;
+            float[] g = gDirect ? dy.data : s.grad.data();
+            int gOff = gDirect ? dyRow : s.grad.row(n, oy);
+            for (int ky = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy); ky < kyHi; ky++) {
+                int xRow = s.in.row(n, oy + ky - p);
+                float[] xs = s.in.data();
+                for (int kx = 0; kx < k; kx++) {
+                    int tapOff = (ky * k + kx) * aP * bP, xOff = xRow + kx * xS;
+                    for (int a0 = 0; a0 < aP; a0 += OUTER_ROWS)
+                        for (int b0 = 0; b0 < bP; ) {
+                            int v = Math.min(4, (bP - b0) / L), accOff = tapOff + a0 * bP + b0;
+                            if (byInput) outer(v, xs, xOff + a0, xS, g, gOff + b0, gS, w, acc, accOff, bP);
+                            else outer(v, g, gOff + a0, gS, xs, xOff + b0, xS, w, acc, accOff, bP);
+                            b0 += v * L;
+                        }
+                }
+            }
+            if (db != null)
+                for (int px = 0; px < w; px++) VectorMath.accumulate(dy.data, dyRow + px * cout, db, 0, cout);
+        }
+    }
+
+    private static void outer(int v, float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix,
+                              float[] acc, int accOff, int ld) {
+        switch (v) {
+            case 4 -> ConvKernels.outer6x4(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+            case 3 -> ConvKernels.outer6x3(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+            case 2 -> ConvKernels.outer6x2(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+            default -> ConvKernels.outer6x1(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+        }
+    }
+
+    // ---- helpers ----
+
+    private static void checkGeometry(Tensor x, Tensor y, int k, float[] w, String op) {
+        if (k < 1 || k % 2 == 0) throw new IllegalArgumentException(op + ": kernel size must be odd, got " + k);
+        if (x.n != y.n || x.h != y.h || x.w != y.w)
+            throw new IllegalArgumentException(op + ": spatial shapes differ: " + x.shape() + " vs " + y.shape());
+        if (w.length < k * k * x.c * y.c)
+            throw new IllegalArgumentException(op + ": weights shorter than " + k + "x" + k + "x" + x.c + "x" + y.c);
+    }
+
+    private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
+
+    private static float[] grow(float[] a, int size) { return a != null && a.length >= size ? a : new float[size]; }
+
+    /** The first row of chunk i of k over n rows: the same split as {@link Parallel#forRange}. */
+    private static int chunkStart(int n, int k, int i) { return (int) ((long) n * i / k); }
+}

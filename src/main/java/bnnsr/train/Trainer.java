@@ -1,0 +1,159 @@
+package bnnsr.train;
+
+import bnnsr.arch.ArchOptions;
+import bnnsr.arch.Architectures;
+import bnnsr.arch.Model;
+import bnnsr.eval.Evaluator;
+import bnnsr.eval.ImageScore;
+import bnnsr.eval.ModelResolver;
+import bnnsr.eval.Protocol;
+import bnnsr.image.ImageReader;
+import bnnsr.nn.Loss;
+import bnnsr.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training loop: batches from the {@link Prefetcher}, forward, loss, backward, Adam, with a progress line,
+ * a CSV curve ({@code log.csv}), validation PSNR through the evaluation {@link Protocol} and atomic checkpoints.
+ */
+public final class Trainer {
+    private final TrainConfig cfg;
+    private final Path out;
+    private final PrintStream log;
+    private final Model model;
+    private final Adam adam;
+    private final long start;
+    private final TrainingImages images;
+    private final List<Protocol.Sample> valSamples;
+
+    /** A finished run: the iterations done, the last logged loss, and the last validation PSNR (NaN if none). */
+    public record Result(long iterations, double loss, double valPsnr, Model model) {}
+
+    /** Prepares a run: a new model, or the state of {@code out}'s checkpoint when {@code resume} and one exists. */
+    public Trainer(TrainConfig config, boolean resume, PrintStream log) throws IOException {
+        this.log = log;
+        Path dir = Path.of(config.outDir());
+        if (resume && Checkpoint.exists(dir)) {
+            Checkpoint.State st = Checkpoint.load(dir);
+            TrainConfig saved = st.config();
+            saved.iters = config.iters;           // the one setting a resumed run may change: how far to go
+            saved.out = config.outDir();
+            this.cfg = saved;
+            this.model = st.model();
+            this.adam = cfg.adam(model.params());
+            st.restore(adam);
+            this.start = st.iteration();
+            log.printf("resuming %s at iteration %d of %d%n", dir.resolve(Checkpoint.FILE), start, cfg.iters);
+        } else {
+            if (resume) log.println("no checkpoint in " + dir + ": starting a new run");
+            config.validate();
+            this.cfg = config;
+            this.model = Architectures.create(archOptions(config), config.seed);
+            this.adam = cfg.adam(model.params());
+            this.start = 0;
+        }
+        this.out = Path.of(cfg.outDir());
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("config.json"), cfg.toJson());
+        this.images = loadImages();
+        this.valSamples = loadValidation();
+    }
+
+    /** The architecture options the config asks for: the registry's defaults with the config's overrides. */
+    public static ArchOptions archOptions(TrainConfig c) {
+        ArchOptions o = Architectures.defaults(c.arch, c.scale);
+        if (c.channels != null) o = o.withChannels(c.channels);
+        if (c.blocks != null) o = o.withBlocks(c.blocks);
+        for (var e : c.options.entrySet()) o = o.with(e.getKey(), e.getValue());
+        return o;
+    }
+
+    public Model model() { return model; }
+
+    public long startIteration() { return start; }
+
+    private TrainingImages loadImages() {
+        List<Path> folders = new ArrayList<>();
+        for (String d : cfg.data) {
+            Path p = DataPaths.resolve(d);
+            if (Files.isDirectory(p)) folders.add(p);
+            else log.println("note: training folder " + d + " not found, skipped");
+        }
+        if (folders.isEmpty()) throw new IllegalArgumentException("none of the training folders exist: " + String.join(", ", cfg.data));
+        List<String> skipped = new ArrayList<>();
+        TrainingImages t = TrainingImages.load(folders, cfg.scale, cfg.patch, skipped);
+        for (String s : skipped) log.println("note: skipped " + s);
+        if (t.size() == 0) throw new IllegalArgumentException("no training image is large enough for patch " + cfg.patch + " at x" + cfg.scale);
+        log.printf("training on %d images from %s (LR made once with MATLAB bicubic, x%d)%n", t.size(), folders, cfg.scale);
+        return t;
+    }
+
+    private List<Protocol.Sample> loadValidation() {
+        if (cfg.val == null || cfg.val.isBlank()) return List.of();
+        Path dir = DataPaths.resolve(cfg.val);
+        List<Protocol.Sample> samples = new ArrayList<>();
+        for (Path f : Evaluator.listImages(dir))
+            samples.add(Protocol.prepare(f.getFileName().toString(), ImageReader.read(f), cfg.scale));
+        return samples;
+    }
+
+    /** Mean validation PSNR (Y, shave = scale) of the current model, NaN without a validation set. */
+    public double validate() {
+        if (valSamples.isEmpty()) return Double.NaN;
+        ModelResolver r = new ModelResolver(model, cfg.arch);
+        double sum = 0;
+        for (Protocol.Sample s : valSamples) {
+            ImageScore score = Protocol.measure(s, r);
+            sum += score.psnr();
+        }
+        return sum / valSamples.size();
+    }
+
+    public Result run() throws IOException {
+        PatchSampler sampler = new PatchSampler(images, cfg.batch, cfg.patch, cfg.seed);
+        Loss loss = cfg.loss.equals("mse") ? new Loss.Mse() : new Loss.L1();
+        LrSchedule schedule = cfg.lrSchedule();
+        CurveLog curve = new CurveLog(out.resolve("log.csv"), start);
+        double windowLoss = 0, lastLoss = Double.NaN, lastVal = Double.NaN;
+        int window = 0;
+        long t0 = System.nanoTime(), windowStart = t0;
+        try (Prefetcher batches = new Prefetcher(sampler, start);
+             ProgressLine progress = new ProgressLine(log, cfg.iters, start)) {
+            for (long it = start; it < cfg.iters; it++) {
+                PatchSampler.Batch b = batches.take(it);
+                double lr = schedule.lr(it);
+                Tensor y = model.forward(b.lr(), true);
+                double l = loss.forward(y, b.hr());
+                if (!Double.isFinite(l)) throw new IllegalStateException("loss became " + l + " at iteration " + it + ": lower the learning rate");
+                adam.zeroGrad();                  // layers accumulate into Param.grad
+                model.backward(loss.backward());
+                adam.step(lr);
+                windowLoss += l;
+                window++;
+                long done = it + 1;
+                boolean val = !valSamples.isEmpty() && (done % cfg.valEvery == 0 || done == cfg.iters);
+                if (val) lastVal = validate();
+                if (done % cfg.logEvery == 0 || done == cfg.iters || val) {
+                    long now = System.nanoTime();
+                    double itPerS = window / ((now - windowStart) / 1e9);
+                    lastLoss = windowLoss / window;
+                    curve.append(done, lastLoss, lr, itPerS, val ? lastVal : Double.NaN);
+                    progress.update(done, lastLoss, lr, itPerS, lastVal);
+                    windowLoss = 0;
+                    window = 0;
+                    windowStart = now;
+                }
+                if (done % cfg.checkpointEvery == 0 || done == cfg.iters) Checkpoint.save(out, model, adam, done, cfg);
+            }
+        }
+        log.printf("done: %d iterations in %.1f s%s; model in %s%n", cfg.iters - start, (System.nanoTime() - t0) / 1e9,
+                Double.isNaN(lastVal) ? "" : String.format(", validation PSNR %.3f dB", lastVal), out.resolve(Checkpoint.MODEL_FILE));
+        return new Result(cfg.iters, lastLoss, lastVal, model);
+    }
+}
