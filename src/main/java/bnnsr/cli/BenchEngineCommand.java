@@ -1,66 +1,39 @@
 package bnnsr.cli;
 
 import bnnsr.engine.LayerBench;
-import bnnsr.tensor.Parallel;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code bnnsr bench engine}: binary vs fp32 layer speed (and, once backbones exist, end-to-end models). */
+/**
+ * {@code bnnsr bench engine}: the binary layer against the fp32 layer of the same shape, and the popcount kernel
+ * alone (end-to-end models join once the packed models exist; "models" is empty until then).
+ */
 @Command(name = "engine", mixinStandardHelpOptions = true,
-        description = "Benchmark the inference engine: one 3x3 64->64 layer on 256x256, binary vs fp32, and the popcount kernel.")
-public final class BenchEngineCommand implements Callable<Integer> {
+        description = "Inference engine speed: one 3x3 64->64 layer on 256x256, binary (sign packing + popcount conv "
+                + "+ scale/bias epilogue) vs fp32, and the popcount kernel alone in TBOP/s (BOPs = 2 x binary MACs).")
+final class BenchEngineCommand implements Callable<Integer> {
+    @Option(names = "--size", defaultValue = "256", description = "layer bench height and width (default: ${DEFAULT-VALUE})") int size;
+    @Option(names = "--channels", defaultValue = "64", description = "layer bench channels in and out (default: ${DEFAULT-VALUE})") int channels;
+    @Mixin BenchCommand.Options common;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
-            description = "Time budget per measured case, warm-up included (default: ${DEFAULT-VALUE}).")
-    double seconds;
-
-    @Option(names = "--size", paramLabel = "N", defaultValue = "256", description = "Layer bench image side (default: ${DEFAULT-VALUE}).")
-    int size;
-
-    @Override public Integer call() throws IOException {
-        if (threads != null) {
-            if (threads < 1) throw new UserException("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
-        if (size < 1) throw new UserException("--size must be >= 1, got " + size);
-        if (!(seconds > 0)) throw new UserException("--seconds must be > 0, got " + seconds);
-        LayerBench.Result r = LayerBench.run(size, size, 64, 64, seconds);
-        print(r, System.out);
-        if (json != null) writeJson(r, json);
-        return 0;
-    }
-
-    static void print(LayerBench.Result r, PrintStream out) {
-        out.printf(Locale.ROOT, "layer: 3x3 %d->%d on %dx%d, %d thread(s); fp32 = %s%n", r.cin(), r.cout(), r.w(), r.h(), r.threads(), r.fp32Impl());
-        out.printf(Locale.ROOT, "| %-36s | %10s | %14s |%n", "case", "ms", "rate");
-        out.printf(Locale.ROOT, "|%s|%s|%s|%n", "-".repeat(38), "-".repeat(12), "-".repeat(16));
-        out.printf(Locale.ROOT, "| %-36s | %10.3f | %9.1f GFLOP/s |%n", "fp32 conv", r.fp32Ms(), r.fp32Gflops());
-        out.printf(Locale.ROOT, "| %-36s | %10.3f | %12.1fx |%n", "binary layer (pack + conv + epilogue)", r.binaryMs(), r.ratio());
-        out.printf(Locale.ROOT, "| %-36s | %10.3f | %14s |%n", "  of which sign packing", r.packMs(), "");
-        out.printf(Locale.ROOT, "| %-36s | %10.3f | %14s |%n", "  of which conv + float epilogue", r.convMs(), "");
-        out.printf(Locale.ROOT, "| %-36s | %10.3f | %8.2f TBOP/s |%n", "popcount kernel alone", r.kernelMs(), r.popcountTbops());
-    }
-
-    static void writeJson(LayerBench.Result r, Path file) throws IOException {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode root = m.createObjectNode();
-        ObjectNode layer = root.putObject("layer");
+    @Override public Integer call() {
+        if (size < 1 || channels < 1) throw new UserException("--size and --channels must be positive");
+        if ((long) size * size * channels > Integer.MAX_VALUE - 8) throw new UserException("layer too large");
+        common.apply();
+        LayerBench.Result r = LayerBench.run(size, size, channels, channels, common::medianSeconds);
+        PrintWriter out = spec.commandLine().getOut();
+        print(r, out);
+        Map<String, Object> layer = new LinkedHashMap<>();
         layer.put("fp32_ms", r.fp32Ms());
         layer.put("binary_ms", r.binaryMs());
         layer.put("ratio", r.ratio());
@@ -69,18 +42,26 @@ public final class BenchEngineCommand implements Callable<Integer> {
         layer.put("conv_ms", r.convMs());
         layer.put("kernel_ms", r.kernelMs());
         layer.put("fp32_impl", r.fp32Impl());
+        layer.put("fp32_gflops", r.fp32Gflops());
         layer.put("threads", r.threads());
-        layer.put("size", r.h());
-        root.putArray("models");
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) throw new UserException("folder does not exist: " + dir);
-        Path tmp = Files.createTempFile(dir, ".bench-", ".json.tmp");
-        try {
-            m.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        layer.put("size", size);
+        layer.put("channels", channels);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("layer", layer);
+        json.put("models", List.of());
+        common.writeJson(json);
+        return 0;
+    }
+
+    static void print(LayerBench.Result r, PrintWriter out) {
+        out.printf(Locale.ROOT, "layer: 3x3 %d->%d on %dx%d, %d thread(s); fp32 = %s%n", r.cin(), r.cout(), r.w(), r.h(), r.threads(), r.fp32Impl());
+        out.printf(Locale.ROOT, "| %-38s | %10s | %16s |%n", "case", "ms", "rate");
+        out.printf(Locale.ROOT, "|%s|%s|%s|%n", "-".repeat(40), "-".repeat(12), "-".repeat(18));
+        out.printf(Locale.ROOT, "| %-38s | %10.3f | %9.1f GFLOP/s |%n", "fp32 conv", r.fp32Ms(), r.fp32Gflops());
+        out.printf(Locale.ROOT, "| %-38s | %10.3f | %12.1fx fp32 |%n", "binary layer (pack + conv + epilogue)", r.binaryMs(), r.ratio());
+        out.printf(Locale.ROOT, "| %-38s | %10.3f | %16s |%n", "  sign packing alone", r.packMs(), "");
+        out.printf(Locale.ROOT, "| %-38s | %10.3f | %16s |%n", "  popcount conv + float epilogue alone", r.convMs(), "");
+        out.printf(Locale.ROOT, "| %-38s | %10.3f | %9.2f TBOP/s |%n", "popcount kernel alone", r.kernelMs(), r.popcountTbops());
+        out.flush();
     }
 }

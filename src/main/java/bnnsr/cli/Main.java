@@ -21,10 +21,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new EvalCommand());
         cl.addSubcommand(new TrainCommand());
         cl.addSubcommand(new UpscaleCommand());
-        // until the kernels branch's `bench` parent exists: `bnnsr bench-engine` (hidden)
-        CommandLine engine = new CommandLine(new BenchEngineCommand());
-        engine.getCommandSpec().usageMessage().hidden(true);
-        cl.addSubcommand("bench-engine", engine);
+        cl.addSubcommand(new BenchCommand());
         Cli.configure(cl);
         return cl;
     }

@@ -27,7 +27,11 @@ public final class LayerBench {
 
     private LayerBench() {}
 
-    public static Result run(int h, int w, int cin, int cout, double secondsPerCase) {
+    /** Timer: median seconds of a body (the CLI's shared warm-up / repetition policy). */
+    @FunctionalInterface
+    public interface Timer { double medianSeconds(Runnable body); }
+
+    public static Result run(int h, int w, int cin, int cout, Timer timer) {
         SplittableRandom rnd = new SplittableRandom(42);
         Tensor x = new Tensor(1, h, w, cin);
         for (int i = 0; i < x.size(); i++) x.data[i] = (float) rnd.nextGaussian();
@@ -46,35 +50,15 @@ public final class LayerBench {
         PackedActivations pa = new PackedActivations(1, h, w, cin, 1);
         Tensor yFp = new Tensor(1, h, w, cout), yBin = new Tensor(1, h, w, cout);
 
-        double kernelMs = medianMs(() -> kernel.convKernelOnly(pa, pw), secondsPerCase);
-        double packMs = medianMs(() -> bin.pack(x, null, null, pa), secondsPerCase);
-        double convMs = medianMs(() -> bin.conv(pa, pw, alpha, beta, false, yBin), secondsPerCase);
-        double binaryMs = medianMs(() -> {
+        double kernelMs = 1e3 * timer.medianSeconds(() -> kernel.convKernelOnly(pa, pw));
+        double packMs = 1e3 * timer.medianSeconds(() -> bin.pack(x, null, null, pa));
+        double convMs = 1e3 * timer.medianSeconds(() -> bin.conv(pa, pw, alpha, beta, false, yBin));
+        double binaryMs = 1e3 * timer.medianSeconds(() -> {
             bin.pack(x, null, null, pa);
             bin.conv(pa, pw, alpha, beta, false, yBin);
-        }, secondsPerCase);
-        double fpMs = medianMs(() -> fp.forward(x, wHwio, bias, 3, yFp), secondsPerCase);
+        });
+        double fpMs = 1e3 * timer.medianSeconds(() -> fp.forward(x, wHwio, bias, 3, yFp));
         return new Result(h, w, cin, cout, bnnsr.tensor.Parallel.threads(), fp.getClass().getSimpleName(),
                 fpMs, binaryMs, packMs, convMs, kernelMs);
-    }
-
-    /**
-     * Median time of {@code body}: warm-up for a third of the budget (at least 3 runs, so C2 compiles the
-     * kernels), then at least 5 timed runs or the rest of the budget.
-     */
-    static double medianMs(Runnable body, double seconds) {
-        long budget = (long) (seconds * 1e9);
-        long start = System.nanoTime();
-        for (int i = 0; i < 3 || System.nanoTime() - start < budget / 3; i++) body.run();
-        double[] t = new double[4096];
-        int n = 0;
-        long timedStart = System.nanoTime();
-        while (n < t.length && (n < 5 || System.nanoTime() - timedStart < budget * 2 / 3)) {
-            long t0 = System.nanoTime();
-            body.run();
-            t[n++] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(t, 0, n);
-        return t[n / 2];
     }
 }

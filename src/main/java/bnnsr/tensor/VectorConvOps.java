@@ -1,10 +1,12 @@
 package bnnsr.tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 import static bnnsr.tensor.ConvKernels.L;
 import static bnnsr.tensor.ConvKernels.MAX_TILE;
 import static bnnsr.tensor.ConvKernels.OUTER_ROWS;
+import static bnnsr.tensor.ConvKernels.OUTER_TAIL;
 
 /**
  * The fast convolution kernels: direct NHWC convolution with the Vector API (no im2col), output rows split over
@@ -32,11 +34,16 @@ public final class VectorConvOps implements ConvOps {
     private static final class RowScratch {
         final PaddedRows in = new PaddedRows(), grad = new PaddedRows();
         int[] rowOff = new int[0];
-        float[] out = new float[0];
+        float[] out = new float[0], part = new float[12 * L];
     }
 
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
     private final ThreadLocal<RowScratch> scratches = ThreadLocal.withInitial(RowScratch::new);
+
+    /** @throws LinkageError when the JVM runs without the jdk.incubator.vector module */
+    public VectorConvOps() {
+        Objects.requireNonNull(ConvKernels.S);  // loads the Vector API now, not at the first convolution
+    }
 
     @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
         checkGeometry(x, y, k, w, "forward");
@@ -64,8 +71,8 @@ public final class VectorConvOps implements ConvOps {
         Workspace ws = workspaces.get();
         int cin = x.c, cout = dy.c, taps = k * k;
         // Broadcast side a (padded to whole tiles) x vector side b (padded to whole vectors): pick the less waste.
-        boolean byInput = roundUp(cin, OUTER_ROWS) * roundUp(cout, L) <= roundUp(cout, OUTER_ROWS) * roundUp(cin, L);
-        int aP = roundUp(byInput ? cin : cout, OUTER_ROWS), bP = roundUp(byInput ? cout : cin, L);
+        boolean byInput = roundUp(cin, OUTER_TAIL) * roundUp(cout, L) <= roundUp(cout, OUTER_TAIL) * roundUp(cin, L);
+        int aP = roundUp(byInput ? cin : cout, OUTER_TAIL), bP = roundUp(byInput ? cout : cin, L);
         int rows = x.n * x.h, chunks = Math.min(Parallel.threads(), rows), size = taps * aP * bP;
         if (ws.dw.length < chunks) { ws.dw = Arrays.copyOf(ws.dw, chunks); ws.db = Arrays.copyOf(ws.db, chunks); }
         for (int t = 0; t < chunks; t++) { ws.dw[t] = grow(ws.dw[t], size); ws.db[t] = grow(ws.db[t], cout); }
@@ -107,14 +114,16 @@ public final class VectorConvOps implements ConvOps {
                 for (int ci = 0; ci < cin; ci++)
                     for (int co = 0; co < cout; co++) wts[co * tapsS + tap * inS + ci] = w[(tap * cin + ci) * cout + co];
         } else {
+            // Per block of up to 4 vectors of output channels: [tap][ci][block width], zero-padded to whole vectors.
             coP = roundUp(cout, L);
-            wts = w;
-            if (coP != cout) {
-                wts = ws.weights = grow(ws.weights, taps * cin * coP);
-                for (int r = 0; r < taps * cin; r++) {
-                    System.arraycopy(w, r * cout, wts, r * coP, cout);
-                    Arrays.fill(wts, r * coP + cout, (r + 1) * coP, 0f);
+            wts = ws.weights = grow(ws.weights, taps * cin * coP);
+            for (int co0 = 0; co0 < coP; ) {
+                int width = blockWidth(coP, co0), valid = Math.min(width, cout - co0), off = taps * cin * co0;
+                for (int r = 0; r < taps * cin; r++, off += width) {
+                    System.arraycopy(w, r * cout + co0, wts, off, valid);
+                    Arrays.fill(wts, off + valid, off + width, 0f);
                 }
+                co0 += width;
             }
         }
         float[] b = ws.bias = grow(ws.bias, coP);
@@ -129,79 +138,88 @@ public final class VectorConvOps implements ConvOps {
         RowScratch s = scratches.get();
         int p = k / 2, h = x.h, w = x.w, cout = y.c;
         int inS = dot ? roundUp(x.c, L) : x.c;
-        s.in.reset(x, k, p, inS, MAX_TILE);
+        // A 1x1 kernel reads x in place when no tile can run past a row's end and no channel padding is needed.
+        boolean inPlace = k == 1 && w >= MAX_TILE && inS == x.c;
+        if (!inPlace) s.in.reset(x, k, p, inS, MAX_TILE);
         if (s.rowOff.length < k) s.rowOff = new int[k];
-        s.out = grow(s.out, MAX_TILE * cout);
+        s.out = grow(s.out, MAX_TILE * 4 * L);
+        float[] in = inPlace ? x.data : s.in.data();
         for (int r = r0; r < r1; r++) {
             int n = r / h, oy = r % h;
             int kyLo = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy);
-            for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = s.in.row(n, oy + ky - p);
-            Row row = new Row(s.in.data(), s.rowOff, kyLo, kyHi, k, inS, y.data, r * w * cout, w, cout, s.out);
-            if (dot) dotRow(row, x.c, wts, coP, bias);
+            for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = inPlace ? r * w * inS : s.in.row(n, oy + ky - p);
+            Row row = new Row(in, s.rowOff, kyLo, kyHi, k, inS, y.data, r * w * cout, w, cout, s.out);
+            if (dot) dotRow(row, wts, coP, bias, s.part);
             else tileRow(row, x.c, wts, coP, bias);
         }
     }
 
-    /** One output row's operands (a short-lived value: escape analysis keeps it off the heap). */
+    /** One output row's operands. */
     private record Row(float[] in, int[] rowOff, int kyLo, int kyHi, int k, int inS,
                        float[] y, int yRow, int w, int cout, float[] scratch) {
 
-        /** Tile starts: 0, P, 2P, ... with the last tile moved back to end at the row's end (it overlaps). */
-        int next(int ox, int pixels) { return ox + pixels >= w - pixels ? w - pixels : ox + pixels; }
-
-        /** Copies a tile computed into the scratch row (rows narrower than a tile) to y. */
-        void copyNarrow(int co0, int coValid) {
-            for (int j = 0; j < w; j++) System.arraycopy(scratch, j * cout + co0, y, yRow + j * cout + co0, coValid);
+        /**
+         * Runs {@code kernel} over the row in tiles of {@code pixels} (the last tile moved back to end at the row's
+         * end, overlapping its neighbour) for the block of {@code chans} channels from {@code co0}, of which
+         * {@code coValid} exist. Tiles write straight into y, unless the block has padding channels or the row is
+         * narrower than a tile: then they go to the scratch tile and their valid part is copied.
+         */
+        void tiles(int pixels, int co0, int chans, int coValid, TileKernel kernel) {
+            boolean direct = coValid == chans && w >= pixels;
+            int count = Math.min(pixels, w);
+            for (int ox = 0; ; ox = Math.min(ox + pixels, w - pixels)) {
+                if (direct) {
+                    kernel.run(ox * inS, y, yRow + ox * cout + co0, cout);
+                } else {
+                    kernel.run(ox * inS, scratch, 0, chans);
+                    for (int j = 0; j < count; j++)
+                        System.arraycopy(scratch, j * chans, y, yRow + (ox + j) * cout + co0, coValid);
+                }
+                if (ox >= w - pixels) break;
+            }
         }
     }
+
+    /** A micro-kernel bound to one channel block: computes the tile at px0 into out[outOff + j * outS + c]. */
+    @FunctionalInterface
+    private interface TileKernel { void run(int px0, float[] out, int outOff, int outS); }
 
     private static void tileRow(Row r, int cin, float[] wt, int coP, float[] bias) {
+        int taps = r.k * r.k, steps = r.k * cin;
         for (int co0 = 0; co0 < coP; ) {
-            int v = Math.min(4, (coP - co0) / L), pixels = v == 4 ? 6 : v == 3 ? 8 : 12;
-            int coValid = Math.min(r.cout - co0, v * L);
-            if (r.w >= pixels) {
-                for (int ox = 0; ; ox = r.next(ox, pixels)) {
-                    tile(v, r, cin, ox * r.inS, wt, coP, co0, bias, r.y, r.yRow + ox * r.cout + co0, coValid);
-                    if (ox == r.w - pixels) break;
-                }
-            } else {
-                tile(v, r, cin, 0, wt, coP, co0, bias, r.scratch, co0, coValid);
-                r.copyNarrow(co0, coValid);
-            }
-            co0 += v * L;
+            int width = blockWidth(coP, co0), v = width / L, first = co0, wOff = taps * cin * co0;
+            r.tiles(v == 4 ? 6 : v == 3 ? 8 : 12, co0, width, Math.min(r.cout - co0, width), (px0, out, off, outS) -> {
+                for (int ky = r.kyLo; ky < r.kyHi; ky++)
+                    tile(v, r.in, r.rowOff[ky] + px0, cin, steps, wt, wOff + ky * steps * width, ky == r.kyLo, bias,
+                            first, out, off, outS);
+            });
+            co0 += width;
         }
     }
 
-    private static void tile(int v, Row r, int cin, int px0, float[] wt, int coP, int co0, float[] bias,
-                             float[] out, int outOff, int coValid) {
+    private static void tile(int v, float[] in, int i0, int inS, int steps, float[] wt, int w0, boolean first,
+                             float[] bias, int co0, float[] out, int outOff, int outS) {
         switch (v) {
-            case 4 -> ConvKernels.tile6x4(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
-            case 3 -> ConvKernels.tile8x3(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
-            case 2 -> ConvKernels.tile12x2(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
-            default -> ConvKernels.tile12x1(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, cin, px0, wt, coP, co0, bias, out, outOff, r.cout, coValid);
+            case 4 -> ConvKernels.tile6x4(in, i0, inS, steps, wt, w0, first, bias, co0, out, outOff, outS);
+            case 3 -> ConvKernels.tile8x3(in, i0, inS, steps, wt, w0, first, bias, co0, out, outOff, outS);
+            case 2 -> ConvKernels.tile12x2(in, i0, inS, steps, wt, w0, first, bias, co0, out, outOff, outS);
+            default -> ConvKernels.tile12x1(in, i0, inS, steps, wt, w0, first, bias, co0, out, outOff, outS);
         }
     }
 
-    private static void dotRow(Row r, int cin, float[] wr, int coP, float[] bias) {
-        int c = coP % 3 == 0 ? 3 : 1, pixels = c == 3 ? 4 : 8, tapsS = r.k * r.k * r.inS;
+    private static void dotRow(Row r, float[] wr, int coP, float[] bias, float[] part) {
+        int c = coP % 3 == 0 ? 3 : 1, steps = r.k * r.inS, tapsS = r.k * steps;
         for (int co0 = 0; co0 < r.cout; co0 += c) {
-            int coValid = Math.min(r.cout - co0, c);
-            if (r.w >= pixels) {
-                for (int ox = 0; ; ox = r.next(ox, pixels)) {
-                    dot(c, r, ox * r.inS, wr, tapsS, co0, bias, r.y, r.yRow + ox * r.cout + co0, coValid);
-                    if (ox == r.w - pixels) break;
+            int first = co0;
+            r.tiles(c == 3 ? 4 : 8, co0, c, Math.min(r.cout - co0, c), (px0, out, off, outS) -> {
+                for (int ky = r.kyLo; ky < r.kyHi; ky++) {
+                    int i0 = r.rowOff[ky] + px0, w0 = first * tapsS + ky * steps;
+                    boolean begin = ky == r.kyLo, end = ky == r.kyHi - 1;
+                    if (c == 3) ConvKernels.dot4x3(r.in, i0, r.inS, steps, wr, w0, tapsS, part, begin, end, bias, first, out, off, outS);
+                    else ConvKernels.dot8x1(r.in, i0, r.inS, steps, wr, w0, tapsS, part, begin, end, bias, first, out, off, outS);
                 }
-            } else {
-                dot(c, r, 0, wr, tapsS, co0, bias, r.scratch, co0, coValid);
-                r.copyNarrow(co0, coValid);
-            }
+            });
         }
-    }
-
-    private static void dot(int c, Row r, int px0, float[] wr, int tapsS, int co0, float[] bias,
-                            float[] out, int outOff, int coValid) {
-        if (c == 3) ConvKernels.dot4x3(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, px0, wr, tapsS, co0, bias, out, outOff, r.cout, coValid);
-        else ConvKernels.dot8x1(r.in, r.rowOff, r.kyLo, r.kyHi, r.k, r.inS, px0, wr, tapsS, co0, bias, out, outOff, r.cout, coValid);
     }
 
     // ---- backward-weight ----
@@ -216,25 +234,28 @@ public final class VectorConvOps implements ConvOps {
         int p = k / 2, h = x.h, w = x.w, cout = dy.c, xS = byInput ? aP : bP, gS = byInput ? bP : aP;
         Arrays.fill(acc, 0, k * k * aP * bP, 0f);
         if (db != null) Arrays.fill(db, 0, cout, 0f);
-        s.in.reset(x, k, p, xS, 0);
-        boolean gDirect = gS == cout;
+        boolean xDirect = k == 1 && xS == x.c, gDirect = gS == cout;  // no padding needed: read the tensors in place
+        if (!xDirect) s.in.reset(x, k, p, xS, 0);
         if (!gDirect) s.grad.reset(dy, 1, 0, gS, 0);
         for (int r = r0; r < r1; r++) {
             int n = r / h, oy = r % h, dyRow = r * w * cout;
             float[] g = gDirect ? dy.data : s.grad.data();
             int gOff = gDirect ? dyRow : s.grad.row(n, oy);
             for (int ky = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy); ky < kyHi; ky++) {
-                int xRow = s.in.row(n, oy + ky - p);
-                float[] xs = s.in.data();
+                int xRow = xDirect ? r * w * xS : s.in.row(n, oy + ky - p);
+                float[] xs = xDirect ? x.data : s.in.data();
                 for (int kx = 0; kx < k; kx++) {
                     int tapOff = (ky * k + kx) * aP * bP, xOff = xRow + kx * xS;
-                    for (int a0 = 0; a0 < aP; a0 += OUTER_ROWS)
+                    for (int a0 = 0; a0 < aP; ) {
+                        int rows = aP - a0 >= OUTER_ROWS ? OUTER_ROWS : OUTER_TAIL;
                         for (int b0 = 0; b0 < bP; ) {
                             int v = Math.min(4, (bP - b0) / L), accOff = tapOff + a0 * bP + b0;
-                            if (byInput) outer(v, xs, xOff + a0, xS, g, gOff + b0, gS, w, acc, accOff, bP);
-                            else outer(v, g, gOff + a0, gS, xs, xOff + b0, xS, w, acc, accOff, bP);
+                            if (byInput) outer(rows, v, xs, xOff + a0, xS, g, gOff + b0, gS, w, acc, accOff, bP);
+                            else outer(rows, v, g, gOff + a0, gS, xs, xOff + b0, xS, w, acc, accOff, bP);
                             b0 += v * L;
                         }
+                        a0 += rows;
+                    }
                 }
             }
             if (db != null)
@@ -242,13 +263,22 @@ public final class VectorConvOps implements ConvOps {
         }
     }
 
-    private static void outer(int v, float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix,
+    private static void outer(int rows, int v, float[] a, int aOff, int aS, float[] b, int bOff, int bS, int npix,
                               float[] acc, int accOff, int ld) {
-        switch (v) {
-            case 4 -> ConvKernels.outer6x4(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
-            case 3 -> ConvKernels.outer6x3(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
-            case 2 -> ConvKernels.outer6x2(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
-            default -> ConvKernels.outer6x1(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+        if (rows == OUTER_ROWS) {
+            switch (v) {
+                case 4 -> ConvKernels.outer6x4(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 3 -> ConvKernels.outer6x3(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 2 -> ConvKernels.outer6x2(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                default -> ConvKernels.outer6x1(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+            }
+        } else {
+            switch (v) {
+                case 4 -> ConvKernels.outer3x4(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 3 -> ConvKernels.outer3x3(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                case 2 -> ConvKernels.outer3x2(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+                default -> ConvKernels.outer3x1(a, aOff, aS, b, bOff, bS, npix, acc, accOff, ld);
+            }
         }
     }
 
@@ -260,7 +290,11 @@ public final class VectorConvOps implements ConvOps {
             throw new IllegalArgumentException(op + ": spatial shapes differ: " + x.shape() + " vs " + y.shape());
         if (w.length < k * k * x.c * y.c)
             throw new IllegalArgumentException(op + ": weights shorter than " + k + "x" + k + "x" + x.c + "x" + y.c);
+        if (x.data == y.data) throw new IllegalArgumentException(op + ": input and output share their data");
     }
+
+    /** Channels in the output block starting at co0: 4 vectors, or the vectors left. */
+    private static int blockWidth(int coP, int co0) { return Math.min(4 * L, coP - co0); }
 
     private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
 

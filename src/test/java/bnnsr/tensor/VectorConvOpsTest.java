@@ -6,8 +6,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,7 +47,8 @@ class VectorConvOpsTest {
                 Arguments.of(2, 5, 14, 48, 48, 3, true),    // three vectors of outputs
                 Arguments.of(1, 6, 10, 48, 48, 1, false),
                 Arguments.of(1, 3, 17, 64, 64, 3, true),
-                Arguments.of(1, 4, 25, 64, 64, 1, true),
+                Arguments.of(1, 4, 25, 64, 64, 1, true),     // 1x1 read in place
+                Arguments.of(1, 3, 14, 32, 3, 1, true),     // 1x1 with few outputs, read in place
                 Arguments.of(1, 3, 8, 64, 256, 3, true),    // upconv of x2/x4
                 Arguments.of(1, 2, 7, 64, 576, 3, false),   // upconv of x3
                 Arguments.of(2, 5, 7, 17, 19, 3, true),     // channel tails that are not whole vectors
@@ -123,6 +130,28 @@ class VectorConvOpsTest {
             }
     }
 
+    /** Callers on different threads share one instance (ConvOps.get()) without sharing buffers. */
+    @Test void servesConcurrentCallers() throws Exception {
+        Parallel.setThreads(2);
+        int[][] layers = {{2, 9, 13, 24, 40, 3}, {1, 12, 7, 40, 24, 1}, {2, 5, 6, 64, 3, 3}};
+        List<Callable<Void>> jobs = new ArrayList<>();
+        for (int[] s : layers)
+            jobs.add(() -> {
+                Random rnd = new Random(s[3]);
+                for (int round = 0; round < 5; round++) {
+                    Tensor x = random(rnd, s[0], s[1], s[2], s[3]), dy = random(rnd, s[0], s[1], s[2], s[4]);
+                    checkAll(x, dy, random(rnd, s[5] * s[5] * s[3] * s[4]), random(rnd, s[4]), s[5], "concurrent " + Arrays.toString(s));
+                }
+                return null;
+            });
+        ExecutorService pool = Executors.newFixedThreadPool(layers.length);
+        try {
+            for (Future<Void> f : pool.invokeAll(jobs)) f.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /** The adjoint identity <dy, conv(x)> = <conv^T(dy), x> = <dW(x, dy), w> ties the three kernels together. */
     @Test void backwardKernelsAreTheAdjointsOfForward() {
         Random rnd = new Random(3);
@@ -144,6 +173,8 @@ class VectorConvOpsTest {
         assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 5 - 1], null, 3, y));
         assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 5], null, 3, new Tensor(1, 4, 3, 5)));
         assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 5], new float[4], 3, y));
+        Tensor same = new Tensor(1, 4, 4, 3, x.data);
+        assertThrows(IllegalArgumentException.class, () -> fast.forward(x, new float[9 * 3 * 3], null, 3, same));
     }
 
     // ---- helpers ----
