@@ -94,6 +94,7 @@ class BinaryConvOpsTest {
         Tensor x = randomTensor(rnd, n, h, w, cin);
         float[] wf = randomArray(rnd, cout * cin * k * k, 0, 1);
         float[] alpha = randomArray(rnd, cout, 0, 0.1), beta = randomArray(rnd, cout, 0, 1), thr = randomArray(rnd, cout, 0, 0.5);
+        alpha[cout / 2] = 0f; // a dead channel: its bit is a constant
         PackedWeights pw = PackedWeights.fromOihw(wf, cout, cin, k);
         PackedActivations pa = new PackedActivations(n, h, w, cin, k / 2 + 1); // a wider border than needed is fine
         FAST.pack(x, null, null, pa);
