@@ -13,11 +13,10 @@ import bnnsr.tensor.Tensor;
 public interface BinaryConvOps {
 
     /**
-     * Packs the signs of {@code x} (or of {@code fma(x, scale[c], bias[c])} when {@code scale} is not null) into
-     * {@code out}, which must have x's shape (any border width; the border stays zero). Sign(0) = +1, so
-     * bit = value &lt; 0. A threshold t is scale 1, bias -t (x - t &lt; 0 exactly when x &lt; t).
+     * Packs the signs of {@code x} into {@code out}, which must have x's shape (any border width; the border stays
+     * zero): bit = {@code signs.bit(c, v)}, or v &lt; 0 (Sign(0) = +1) when {@code signs} is null.
      */
-    void pack(Tensor x, float[] scale, float[] bias, PackedActivations out);
+    void pack(Tensor x, SignThresholds signs, PackedActivations out);
 
     /** The exact integer results, NHWC: {@code out[((n * h + y) * w + x) * cout + co]}. */
     void convExact(PackedActivations x, PackedWeights w, int[] out);
@@ -29,8 +28,8 @@ public interface BinaryConvOps {
     void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor y);
 
     /**
-     * Packs the signs of {@code fma(alpha[co], exact, beta[co]) - threshold[co]} straight into {@code y} for the
-     * next binary conv (bit = value &lt; threshold; {@code threshold} null means 0), never storing floats.
+     * Packs bit = {@code fma(alpha[co], exact, beta[co]) < threshold[co]} ({@code threshold} null means 0) straight
+     * into {@code y} for the next binary conv, never storing floats.
      */
     void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y);
 

@@ -51,14 +51,14 @@ public final class LayerBench {
         Tensor yFp = new Tensor(1, h, w, cout), yBin = new Tensor(1, h, w, cout);
 
         // C2 compiles the kernels only after thousands of calls: warm every case up before timing any
-        Runnable[] cases = {() -> kernel.convKernelOnly(pa, pw), () -> bin.pack(x, null, null, pa),
+        Runnable[] cases = {() -> kernel.convKernelOnly(pa, pw), () -> bin.pack(x, null, pa),
                 () -> bin.conv(pa, pw, alpha, beta, false, yBin)};
         for (Runnable c : cases) warmUp(c, 0.5);
         double kernelMs = 1e3 * timer.medianSeconds(() -> kernel.convKernelOnly(pa, pw));
-        double packMs = 1e3 * timer.medianSeconds(() -> bin.pack(x, null, null, pa));
+        double packMs = 1e3 * timer.medianSeconds(() -> bin.pack(x, null, pa));
         double convMs = 1e3 * timer.medianSeconds(() -> bin.conv(pa, pw, alpha, beta, false, yBin));
         double binaryMs = 1e3 * timer.medianSeconds(() -> {
-            bin.pack(x, null, null, pa);
+            bin.pack(x, null, pa);
             bin.conv(pa, pw, alpha, beta, false, yBin);
         });
         double fpMs = 1e3 * timer.medianSeconds(() -> fp.forward(x, wHwio, bias, 3, yFp));

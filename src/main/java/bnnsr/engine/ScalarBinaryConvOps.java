@@ -6,8 +6,8 @@ import bnnsr.tensor.Tensor;
 public final class ScalarBinaryConvOps implements BinaryConvOps {
     static final ScalarBinaryConvOps INSTANCE = new ScalarBinaryConvOps();
 
-    @Override public void pack(Tensor x, float[] scale, float[] bias, PackedActivations out) {
-        checkPack(x, out);
+    @Override public void pack(Tensor x, SignThresholds signs, PackedActivations out) {
+        checkPack(x, signs, out);
         for (int n = 0; n < x.n; n++)
             for (int y = 0; y < x.h; y++)
                 for (int px = 0; px < x.w; px++) {
@@ -15,15 +15,16 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
                     for (int j = 0; j < out.words; j++) out.bits[o + j] = 0L;
                     for (int ch = 0; ch < x.c; ch++) {
                         float v = x.get(n, y, px, ch);
-                        if (scale != null) v = Math.fma(v, scale[ch], bias[ch]);
-                        if (v < 0) out.bits[o + (ch >>> 6)] |= 1L << (ch & 63);
+                        if (signs == null ? v < 0 : signs.bit(ch, v)) out.bits[o + (ch >>> 6)] |= 1L << (ch & 63);
                     }
                 }
     }
 
-    static void checkPack(Tensor x, PackedActivations out) {
+    static void checkPack(Tensor x, SignThresholds signs, PackedActivations out) {
         if (!out.hasShape(x.n, x.h, x.w, x.c, out.pad))
             throw new IllegalArgumentException("cannot pack " + x + " into " + out);
+        if (signs != null && signs.channels() != x.c)
+            throw new IllegalArgumentException("sign thresholds for " + signs.channels() + " channels, input has " + x.c);
     }
 
     /** The exact result at one output: sum over valid taps and channels of sign(a) * sign(w). */

@@ -48,18 +48,16 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
 
     // ---------------------------------------------------------------- packing
 
-    @Override public void pack(Tensor x, float[] scale, float[] bias, PackedActivations out) {
-        ScalarBinaryConvOps.checkPack(x, out);
-        if (scale != null && (scale.length < x.c || bias == null || bias.length < x.c))
-            throw new IllegalArgumentException("pack needs " + x.c + " scales and biases");
+    @Override public void pack(Tensor x, SignThresholds signs, PackedActivations out) {
+        ScalarBinaryConvOps.checkPack(x, signs, out);
         boolean whole = x.c % 64 == 0;
         Parallel.forRange(x.n * x.h, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int n = r / x.h, y = r % x.h;
-                if (whole && scale == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
-                else if (whole) packWordsAffine(x.data, x.index(n, y, 0, 0), scale, bias, out.bits, out.index(n, y, 0), x.w, out.words);
+                if (whole && signs == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
+                else if (whole) packWordsThresholds(x.data, x.index(n, y, 0, 0), signs.below, signs.above, out.bits, out.index(n, y, 0), x.w, out.words);
                 else for (int px = 0; px < x.w; px++)
-                    packPixel(x.data, x.index(n, y, px, 0), x.c, scale, bias, out.bits, out.index(n, y, px), out.words);
+                    packPixel(x.data, x.index(n, y, px, 0), x.c, signs, out.bits, out.index(n, y, px), out.words);
             }
         });
     }
@@ -77,41 +75,32 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         }
     }
 
-    private static void packWordsAffine(float[] src, int si, float[] scale, float[] bias, long[] dst, int di, int pixels, int words) {
+    private static void packWordsThresholds(float[] src, int si, float[] below, float[] above, long[] dst, int di, int pixels, int words) {
         for (int px = 0; px < pixels; px++)
             for (int j = 0; j < words; j++, si += 64) {
                 long word = 0;
                 for (int q = 0; q < 64; q += PS.length()) {
-                    FloatVector v = FloatVector.fromArray(PS, src, si + q)
-                            .fma(FloatVector.fromArray(PS, scale, j * 64 + q), FloatVector.fromArray(PS, bias, j * 64 + q));
-                    word |= v.lt(0f).toLong() << q;
+                    FloatVector v = FloatVector.fromArray(PS, src, si + q);
+                    word |= v.lt(FloatVector.fromArray(PS, below, j * 64 + q))
+                            .or(v.compare(VectorOperators.GT, FloatVector.fromArray(PS, above, j * 64 + q))).toLong() << q;
                 }
                 dst[di++] = word;
             }
     }
 
-    private static void packPixel(float[] src, int si, int c, float[] scale, float[] bias, long[] dst, int di, int words) {
+    /** Any channel count: whole vectors, then a masked tail. */
+    private static void packPixel(float[] src, int si, int c, SignThresholds signs, long[] dst, int di, int words) {
         for (int j = 0; j < words; j++) {
             long word = 0;
             for (int q = 0, ch = j * 64; q < 64 && ch < c; q += PS.length(), ch += PS.length()) {
-                if (ch + PS.length() <= c) word |= negativeBits(src, si + ch, scale, bias, ch) << q;
-                else word |= negativeBitsTail(src, si + ch, scale, bias, ch, c) << q;
+                VectorMask<Float> m = PS.indexInRange(ch, c);
+                FloatVector v = FloatVector.fromArray(PS, src, si + ch, m);
+                VectorMask<Float> neg = signs == null ? v.lt(0f)
+                        : v.lt(FloatVector.fromArray(PS, signs.below, ch, m)).or(v.compare(VectorOperators.GT, FloatVector.fromArray(PS, signs.above, ch, m)));
+                word |= neg.and(m).toLong() << q;
             }
             dst[di + j] = word;
         }
-    }
-
-    private static long negativeBits(float[] src, int si, float[] scale, float[] bias, int ch) {
-        FloatVector v = FloatVector.fromArray(PS, src, si);
-        if (scale != null) v = v.fma(FloatVector.fromArray(PS, scale, ch), FloatVector.fromArray(PS, bias, ch));
-        return v.lt(0f).toLong();
-    }
-
-    private static long negativeBitsTail(float[] src, int si, float[] scale, float[] bias, int ch, int c) {
-        VectorMask<Float> m = PS.indexInRange(ch, c);
-        FloatVector v = FloatVector.fromArray(PS, src, si, m);
-        if (scale != null) v = v.fma(FloatVector.fromArray(PS, scale, ch, m), FloatVector.fromArray(PS, bias, ch, m));
-        return v.lt(0f).and(m).toLong();
     }
 
     // ---------------------------------------------------------------- convolution entry points

@@ -8,7 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -69,7 +68,7 @@ class BinaryConvOpsTest {
         float[] wf = randomArray(rnd, cout * cin * k * k, 0, 1);
         PackedWeights pw = PackedWeights.fromOihw(wf, cout, cin, k);
         PackedActivations pa = new PackedActivations(n, h, w, cin, k / 2);
-        FAST.pack(x, null, null, pa);
+        FAST.pack(x, null, pa);
 
         Tensor signs = new Tensor(n, h, w, cin);
         for (int i = 0; i < x.size(); i++) signs.data[i] = x.data[i] < 0 ? -1 : 1;
@@ -97,7 +96,7 @@ class BinaryConvOpsTest {
         alpha[cout / 2] = 0f; // a dead channel: its bit is a constant
         PackedWeights pw = PackedWeights.fromOihw(wf, cout, cin, k);
         PackedActivations pa = new PackedActivations(n, h, w, cin, k / 2 + 1); // a wider border than needed is fine
-        FAST.pack(x, null, null, pa);
+        FAST.pack(x, null, pa);
 
         Tensor yf = new Tensor(n, h, w, cout), ys = new Tensor(n, h, w, cout);
         FAST.conv(pa, pw, alpha, beta, false, yf);
@@ -114,13 +113,9 @@ class BinaryConvOpsTest {
             FAST.convPack(pa, pw, alpha, beta, t, pf);
             SCALAR.convPack(pa, pw, alpha, beta, t, ps);
             assertArrayEquals(ps.bits, pf.bits, "packing epilogue");
-            // the same bits as storing floats and packing them with the threshold as a bias
+            // the same bits as storing floats and packing them against the thresholds
             PackedActivations viaFloat = new PackedActivations(n, h, w, cout, 1);
-            float[] negThr = new float[cout];
-            if (t != null) for (int i = 0; i < cout; i++) negThr[i] = -t[i];
-            float[] ones = new float[cout];
-            Arrays.fill(ones, 1f);
-            FAST.pack(ys, ones, negThr, viaFloat);
+            FAST.pack(ys, t == null ? null : SignThresholds.below(t), viaFloat);
             assertArrayEquals(viaFloat.bits, pf.bits, "fused packing equals float output then pack");
         }
     }
@@ -130,17 +125,19 @@ class BinaryConvOpsTest {
         SplittableRandom rnd = new SplittableRandom(7);
         for (int c : new int[] {1, 3, 15, 16, 17, 48, 63, 64, 65, 100, 128, 200}) {
             Tensor x = randomTensor(rnd, 2, 3, 5, c);
-            float[] scale = randomArray(rnd, c, 0, 1), bias = randomArray(rnd, c, 0, 0.5);
+            float[] scale = randomArray(rnd, c, 0, 1), shift = randomArray(rnd, c, 0, 0.5);
+            scale[0] = 0f;
+            SignThresholds bn = SignThresholds.ofScaleShift(scale, shift);
             for (int pad : new int[] {0, 1, 2}) {
-                for (boolean affine : new boolean[] {false, true}) {
+                for (SignThresholds signs : new SignThresholds[] {null, bn}) {
                     PackedActivations f = new PackedActivations(2, 3, 5, c, pad), s = new PackedActivations(2, 3, 5, c, pad);
-                    Arrays.fill(f.bits, 0L);
-                    FAST.pack(x, affine ? scale : null, affine ? bias : null, f);
-                    SCALAR.pack(x, affine ? scale : null, affine ? bias : null, s);
-                    assertArrayEquals(s.bits, f.bits, "c=" + c + " pad=" + pad + " affine=" + affine);
+                    FAST.pack(x, signs, f);
+                    SCALAR.pack(x, signs, s);
+                    assertArrayEquals(s.bits, f.bits, "c=" + c + " pad=" + pad + " thresholds=" + (signs != null));
                     for (int i = 0; i < x.size(); i++) {
                         int ch = i % c, px = (i / c) % 5, y = (i / c / 5) % 3, n = i / c / 15;
-                        float v = affine ? Math.fma(x.data[i], scale[ch], bias[ch]) : x.data[i];
+                        // what BatchNorm2d then Sign computes in training
+                        float v = signs == null ? x.data[i] : x.data[i] * scale[ch] + shift[ch];
                         assertEquals(v < 0 ? -1 : 1, f.sign(n, y, px, ch));
                     }
                     assertBorderAndTailZero(f);
@@ -167,7 +164,7 @@ class BinaryConvOpsTest {
     void signZeroIsPlusOne() {
         Tensor x = new Tensor(1, 1, 1, 4, new float[] {0f, -0f, -1e-30f, Float.MIN_VALUE});
         PackedActivations p = new PackedActivations(1, 1, 1, 4, 0);
-        FAST.pack(x, null, null, p);
+        FAST.pack(x, null, p);
         assertEquals(0b0100L, p.bits[0]);
     }
 
@@ -185,7 +182,7 @@ class BinaryConvOpsTest {
             for (int t = 1; t <= 2; t++) {
                 Parallel.setThreads(t);
                 PackedActivations pa = new PackedActivations(n, h, w, c, 1);
-                FAST.pack(x, null, null, pa);
+                FAST.pack(x, null, pa);
                 y[t - 1] = new Tensor(n, h, w, c);
                 FAST.conv(pa, pw, alpha, beta, false, y[t - 1]);
                 q[t - 1] = new PackedActivations(n, h, w, c, 1);
