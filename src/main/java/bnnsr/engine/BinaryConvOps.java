@@ -7,8 +7,11 @@ import bnnsr.tensor.Tensor;
  * <p>
  * The exact result of a binary conv at an output is the integer a float conv of the unpacked +-1 activations with
  * the +-1 weights and zero padding gives. Every variant below computes that integer exactly, then applies a fused
- * per-output-channel epilogue. {@link ScalarBinaryConvOps} is the readable oracle, {@link VectorBinaryConvOps}
- * the fast implementation; they agree bit for bit (the epilogues use fused multiply-add in both).
+ * per-output-channel epilogue {@code exact * alpha[co] + beta[co]}: a float multiply then a float add, as a
+ * training forward computes "integer conv, times the weights' per-channel scale, plus bias" (no fused multiply-add:
+ * the engine's floats, hence the next layer's signs, then equal the training forward's bit for bit).
+ * {@link ScalarBinaryConvOps} is the readable oracle, {@link VectorBinaryConvOps} the fast implementation; they
+ * agree bit for bit.
  */
 public interface BinaryConvOps {
 
@@ -22,13 +25,13 @@ public interface BinaryConvOps {
     void convExact(PackedActivations x, PackedWeights w, int[] out);
 
     /**
-     * {@code y = fma(alpha[co], exact, beta[co])}, or {@code y += fma(...)} when {@code accumulate} (a residual
-     * add fused into the epilogue).
+     * {@code y = exact * alpha[co] + beta[co]}, or {@code y += (that)} when {@code accumulate} (a residual add
+     * fused into the epilogue).
      */
     void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor y);
 
     /**
-     * Packs bit = {@code fma(alpha[co], exact, beta[co]) < threshold[co]} ({@code threshold} null means 0) straight
+     * Packs bit = {@code exact * alpha[co] + beta[co] < threshold[co]} ({@code threshold} null means 0) straight
      * into {@code y} for the next binary conv, never storing floats.
      */
     void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y);

@@ -1,13 +1,14 @@
 package bnnsr.engine;
 
 /**
- * The packing epilogue {@code bit = fma(alpha, e, beta) < t} of a binary conv, turned into integer compares on the
- * exact result e: {@code bit = e < below[c] || e > above[c]}, with the same bits for every possible e.
+ * The packing epilogue {@code bit = e * alpha + beta < t} (float multiply, then float add) of a binary conv, turned
+ * into integer compares on the exact result e: {@code bit = e < below[c] || e > above[c]}, with the same bits for
+ * every possible e.
  * <p>
- * Why exact: for alpha &gt; 0, fma(alpha, e, beta) is non-decreasing in e (rounding is monotone), so the bit is 1
+ * Why exact: for alpha &gt; 0, e * alpha + beta is non-decreasing in e (rounding is monotone), so the bit is 1
  * exactly below the first e whose value reaches t; a binary search over the possible range |e| &lt;= k*k*cin finds
  * it. Negative alpha mirrors that; alpha = 0 gives a constant bit. The kernels then skip the float conversion and
- * the fma for layers whose only consumer is the next sign.
+ * the multiply-add for layers whose only consumer is the next sign.
  */
 public final class IntegerThresholds {
     public final int[] below, above;
@@ -31,14 +32,14 @@ public final class IntegerThresholds {
     }
 
     /**
-     * For a &gt; 0: the smallest e in [-range, range + 1] with fma(a, e, b) &gt;= t (range + 1 when none).
-     * For a &lt; 0 ({@code mirrored}): the smallest e with fma(a, e, b) &lt; t, the start of the 1 bits.
+     * For a &gt; 0: the smallest e in [-range, range + 1] with e * a + b &gt;= t (range + 1 when none).
+     * For a &lt; 0 ({@code mirrored}): the smallest e with e * a + b &lt; t, the start of the 1 bits.
      */
     private static int firstNotBelow(float a, float b, float t, int range, boolean mirrored) {
         int lo = -range, hi = range + 1;
         while (lo < hi) {
             int mid = Math.floorDiv(lo + hi, 2);
-            boolean bit = Math.fma(a, (float) mid, b) < t;
+            boolean bit = (float) mid * a + b < t;
             if (bit == mirrored) hi = mid; else lo = mid + 1;
         }
         return lo;

@@ -64,7 +64,7 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
             for (int y = 0; y < x.h; y++)
                 for (int px = 0; px < x.w; px++)
                     for (int co = 0; co < w.cout; co++) {
-                        float v = Math.fma(alpha[co], (float) exact(x, w, n, y, px, co), beta[co]);
+                        float v = (float) exact(x, w, n, y, px, co) * alpha[co] + beta[co];
                         int i = out.index(n, y, px, co);
                         out.data[i] = accumulate ? out.data[i] + v : v;
                     }
@@ -80,7 +80,7 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
                     int o = out.index(n, y, px);
                     for (int j = 0; j < out.words; j++) out.bits[o + j] = 0L;
                     for (int co = 0; co < w.cout; co++) {
-                        float v = Math.fma(alpha[co], (float) exact(x, w, n, y, px, co), beta[co]);
+                        float v = (float) exact(x, w, n, y, px, co) * alpha[co] + beta[co];
                         if (v < (threshold == null ? 0f : threshold[co])) out.bits[o + (co >>> 6)] |= 1L << (co & 63);
                     }
                 }

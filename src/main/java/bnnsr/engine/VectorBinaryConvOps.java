@@ -307,7 +307,7 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     private static void floatFull(int[] sums, int so, int[] off, int oi, int co, float[] alpha, float[] beta,
                                   float[] out, int o, boolean accumulate) {
         for (int v = 0; v < 4 * N; v += N) {
-            FloatVector r = exactAsFloat(sums, so + v, off, oi + v).fma(FloatVector.fromArray(FS, alpha, co + v), FloatVector.fromArray(FS, beta, co + v));
+            FloatVector r = exactAsFloat(sums, so + v, off, oi + v).mul(FloatVector.fromArray(FS, alpha, co + v)).add(FloatVector.fromArray(FS, beta, co + v));
             if (accumulate) r = r.add(FloatVector.fromArray(FS, out, o + v));
             r.intoArray(out, o + v);
         }
@@ -330,12 +330,12 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         for (int v = 0; v < nv; v++) {
             int c = co + v * N;
             if (c + N <= cout) {
-                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).fma(FloatVector.fromArray(FS, alpha, c), FloatVector.fromArray(FS, beta, c));
+                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).mul(FloatVector.fromArray(FS, alpha, c)).add(FloatVector.fromArray(FS, beta, c));
                 if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c));
                 r.intoArray(out, base + c);
             } else if (c < cout) {
                 VectorMask<Float> m = FS.indexInRange(c, cout);
-                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).fma(FloatVector.fromArray(FS, alpha, c, m), FloatVector.fromArray(FS, beta, c, m));
+                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).mul(FloatVector.fromArray(FS, alpha, c, m)).add(FloatVector.fromArray(FS, beta, c, m));
                 if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c, m));
                 r.intoArray(out, base + c, m);
             }

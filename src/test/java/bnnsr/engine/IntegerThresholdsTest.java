@@ -28,7 +28,7 @@ class IntegerThresholdsTest {
             IntegerThresholds it = IntegerThresholds.of(alpha, beta, t, channels, range);
             for (int c = 0; c < channels; c++)
                 for (int e = -range; e <= range; e++) {
-                    boolean expected = Math.fma(alpha[c], (float) e, beta[c]) < (t == null ? 0f : t[c]);
+                    boolean expected = (float) e * alpha[c] + beta[c] < (t == null ? 0f : t[c]);
                     assertEquals(expected, it.bit(c, e), "channel " + c + " e " + e);
                 }
         }
