@@ -18,6 +18,14 @@ public final class SignThresholds {
 
     public int channels() { return below.length; }
 
+    /** Thresholds as stored in a packed model (bit = v &lt; below || v &gt; above); no NaNs. */
+    public static SignThresholds of(float[] below, float[] above) {
+        if (below.length != above.length) throw new IllegalArgumentException("threshold arrays differ in length");
+        for (int c = 0; c < below.length; c++)
+            if (Float.isNaN(below[c]) || Float.isNaN(above[c])) throw new IllegalArgumentException("NaN threshold at channel " + c);
+        return new SignThresholds(below.clone(), above.clone());
+    }
+
     /** Sign(v): bit = v &lt; 0 (Sign(0) = Sign(-0) = +1). */
     public static SignThresholds sign(int channels) {
         float[] b = new float[channels], a = new float[channels];
