@@ -30,7 +30,7 @@ final class BenchEngineCommand implements Callable<Integer> {
         if (size < 1 || channels < 1) throw new UserException("--size and --channels must be positive");
         if ((long) size * size * channels > Integer.MAX_VALUE - 8) throw new UserException("layer too large");
         common.apply();
-        LayerBench.Result r = LayerBench.run(size, size, channels, channels, common::medianSeconds);
+        LayerBench.Result r = LayerBench.run(size, size, channels, channels, common.warmup > 0 ? 0.5 : 0, common::medianSeconds);
         PrintWriter out = spec.commandLine().getOut();
         print(r, out);
         Map<String, Object> layer = new LinkedHashMap<>();

@@ -31,7 +31,8 @@ public final class LayerBench {
     @FunctionalInterface
     public interface Timer { double medianSeconds(Runnable body); }
 
-    public static Result run(int h, int w, int cin, int cout, Timer timer) {
+    /** {@code warmSeconds}: how long each binary case runs before any is timed (C2 compiles after thousands of calls). */
+    public static Result run(int h, int w, int cin, int cout, double warmSeconds, Timer timer) {
         SplittableRandom rnd = new SplittableRandom(42);
         Tensor x = new Tensor(1, h, w, cin);
         for (int i = 0; i < x.size(); i++) x.data[i] = (float) rnd.nextGaussian();
@@ -53,7 +54,7 @@ public final class LayerBench {
         // C2 compiles the kernels only after thousands of calls: warm every case up before timing any
         Runnable[] cases = {() -> kernel.convKernelOnly(pa, pw), () -> bin.pack(x, null, pa),
                 () -> bin.conv(pa, pw, alpha, beta, false, yBin)};
-        for (Runnable c : cases) warmUp(c, 0.5);
+        for (Runnable c : cases) warmUp(c, warmSeconds);
         double kernelMs = 1e3 * timer.medianSeconds(() -> kernel.convKernelOnly(pa, pw));
         double packMs = 1e3 * timer.medianSeconds(() -> bin.pack(x, null, pa));
         double convMs = 1e3 * timer.medianSeconds(() -> bin.conv(pa, pw, alpha, beta, false, yBin));
@@ -68,6 +69,6 @@ public final class LayerBench {
 
     private static void warmUp(Runnable body, double seconds) {
         long start = System.nanoTime();
-        for (int i = 0; i < 5 || System.nanoTime() - start < seconds * 1e9; i++) body.run();
+        while (System.nanoTime() - start < seconds * 1e9) body.run();
     }
 }
