@@ -56,6 +56,7 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
                 int n = r / x.h, y = r % x.h;
                 if (whole && signs == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
                 else if (whole) packWordsThresholds(x.data, x.index(n, y, 0, 0), signs.below, signs.above, out.bits, out.index(n, y, 0), x.w, out.words);
+                else if (x.c % PS.length() == 0 && signs == null) packVectors(x.data, x.index(n, y, 0, 0), x.c, out.bits, out.index(n, y, 0), x.w, out.words);
                 else for (int px = 0; px < x.w; px++)
                     packPixel(x.data, x.index(n, y, px, 0), x.c, signs, out.bits, out.index(n, y, px), out.words);
             }
@@ -84,6 +85,17 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
                     word |= v.lt(FloatVector.fromArray(PS, below, j * 64 + q))
                             .or(v.compare(VectorOperators.GT, FloatVector.fromArray(PS, above, j * 64 + q))).toLong() << q;
                 }
+                dst[di++] = word;
+            }
+    }
+
+    /** Channels a multiple of the vector length (48 for BSRN): whole vectors, no masks. */
+    private static void packVectors(float[] src, int si, int c, long[] dst, int di, int pixels, int words) {
+        for (int px = 0; px < pixels; px++, si += c)
+            for (int j = 0; j < words; j++) {
+                long word = 0;
+                for (int q = 0, end = Math.min(64, c - 64 * j); q < end; q += PS.length())
+                    word |= FloatVector.fromArray(PS, src, si + 64 * j + q).lt(0f).toLong() << q;
                 dst[di++] = word;
             }
     }
@@ -271,11 +283,16 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         PackedActivations x = job.x;
         PackedWeights w = job.w;
         int out = ((n * x.h + y) * x.w + px) * w.cout;
-        if (nv == 4 && co + 4 * N <= w.cout) {
-            // a full tile: constant-trip loops without channel tails (the generic ones measured far slower)
+        if (co + nv * N <= w.cout && job.epilogue != Epilogue.PACK) {
+            // a tile without channel tails: no masks (the generic loop measured far slower)
             switch (job.epilogue) {
-                case FLOAT -> { floatFull(sums, so, w.offsets(), oi + co, co, job.alpha, job.beta, job.floatOut.data, out + co, false); return; }
-                case FLOAT_ACCUMULATE -> { floatFull(sums, so, w.offsets(), oi + co, co, job.alpha, job.beta, job.floatOut.data, out + co, true); return; }
+                case FLOAT -> { floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut.data, out + co, false); return; }
+                case FLOAT_ACCUMULATE -> { floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut.data, out + co, true); return; }
+                default -> { }
+            }
+        }
+        if (nv == 4 && co + 4 * N <= w.cout) {
+            switch (job.epilogue) {
                 case PACK -> { packedFull(sums, so, w.offsets(), oi + co, co, job.thresholds.below, job.thresholds.above, job.packedOut.bits, job.packedOut.index(n, y, px)); return; }
                 default -> { }
             }
@@ -304,9 +321,9 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         return (FloatVector) exact(sums, si, off, oi).convert(VectorOperators.I2F, 0);
     }
 
-    private static void floatFull(int[] sums, int so, int[] off, int oi, int co, float[] alpha, float[] beta,
+    private static void floatFull(int[] sums, int so, int[] off, int oi, int co, int width, float[] alpha, float[] beta,
                                   float[] out, int o, boolean accumulate) {
-        for (int v = 0; v < 4 * N; v += N) {
+        for (int v = 0; v < width; v += N) {
             FloatVector r = exactAsFloat(sums, so + v, off, oi + v).mul(FloatVector.fromArray(FS, alpha, co + v)).add(FloatVector.fromArray(FS, beta, co + v));
             if (accumulate) r = r.add(FloatVector.fromArray(FS, out, o + v));
             r.intoArray(out, o + v);
