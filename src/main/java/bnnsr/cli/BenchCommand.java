@@ -20,7 +20,7 @@ import java.util.Map;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures speed: medians of timed repetitions after warm-up.",
-        subcommands = {BenchConvCommand.class, BenchTrainCommand.class})
+        subcommands = {BenchConvCommand.class, BenchTrainCommand.class, BenchEngineCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,60 @@
+package bnnsr.engine;
+
+import bnnsr.tensor.Tensor;
+
+/**
+ * Sign packing and binary (XNOR / popcount) convolution, stride 1, "same" zero padding of the +-1 input.
+ * <p>
+ * The exact result of a binary conv at an output is the integer a float conv of the unpacked +-1 activations with
+ * the +-1 weights and zero padding gives. Every variant below computes that integer exactly, then applies a fused
+ * per-output-channel epilogue {@code exact * alpha[co] + beta[co]}: a float multiply then a float add, as a
+ * training forward computes "integer conv, times the weights' per-channel scale, plus bias" (no fused multiply-add:
+ * the engine's floats, hence the next layer's signs, then equal the training forward's bit for bit).
+ * {@link ScalarBinaryConvOps} is the readable oracle, {@link VectorBinaryConvOps} the fast implementation; they
+ * agree bit for bit.
+ */
+public interface BinaryConvOps {
+
+    /**
+     * Packs the signs of {@code x} into {@code out}, which must have x's shape (any border width; the border stays
+     * zero): bit = {@code signs.bit(c, v)}, or v &lt; 0 (Sign(0) = +1) when {@code signs} is null.
+     */
+    void pack(Tensor x, SignThresholds signs, PackedActivations out);
+
+    /** The exact integer results, NHWC: {@code out[((n * h + y) * w + x) * cout + co]}. */
+    void convExact(PackedActivations x, PackedWeights w, int[] out);
+
+    /**
+     * {@code y = exact * alpha[co] + beta[co]}, or {@code y += (that)} when {@code accumulate} (a residual add
+     * fused into the epilogue).
+     */
+    void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor y);
+
+    /**
+     * Packs bit = {@code exact * alpha[co] + beta[co] < threshold[co]} ({@code threshold} null means 0) straight
+     * into {@code y} for the next binary conv, never storing floats.
+     */
+    void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y);
+
+    /** The fast implementation. */
+    static BinaryConvOps fast() { return VectorBinaryConvOps.INSTANCE; }
+
+    /** The plain-loop oracle. */
+    static BinaryConvOps scalar() { return ScalarBinaryConvOps.INSTANCE; }
+
+    /** Shape checks shared by the implementations. */
+    static void checkConv(PackedActivations x, PackedWeights w) {
+        if (x.c != w.cin) throw new IllegalArgumentException("binary conv wants " + w.cin + " input channels, got " + x.shape());
+        if (x.pad < w.k / 2) throw new IllegalArgumentException("binary " + w.k + "x" + w.k + " conv needs input border >= " + w.k / 2 + ", got " + x.shape());
+    }
+
+    static void checkOutput(PackedActivations x, PackedWeights w, int n, int h, int wd, int c) {
+        if (n != x.n || h != x.h || wd != x.w || c != w.cout)
+            throw new IllegalArgumentException("output " + n + "x" + h + "x" + wd + "x" + c + " does not match input " + x.shape() + " and " + w);
+    }
+
+    static void checkEpilogue(PackedWeights w, float[] alpha, float[] beta) {
+        if (alpha.length < w.cout || beta.length < w.cout)
+            throw new IllegalArgumentException("epilogue needs " + w.cout + " scales and biases");
+    }
+}

@@ -1,0 +1,60 @@
+package bnnsr.engine;
+
+import java.util.List;
+
+/**
+ * One step of a packed model's graph: reads named tensors, writes one named tensor. The graph is a list of nodes in
+ * execution order; {@code "input"} is the network input (NHWC RGB in [0, 1]) and {@code "output"} must be written
+ * last. Parameters live in the file's tensors under the node's name (see each record).
+ */
+public sealed interface Node {
+    /** The tensors this node reads. */
+    List<String> inputs();
+
+    String out();
+
+    /** Full-precision conv, PyTorch's Conv2d: {@code name.weight} F32 [cout, cin, k, k], {@code name.bias} F32 [cout]. */
+    record Conv(String name, String in, String out, int cin, int cout, int k, boolean bias) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
+    /** ReLU (slope 0) or LeakyReLU. */
+    record Activation(String in, String out, float slope) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
+    record PixelShuffle(String in, String out, int r) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
+    /** PyTorch's bilinear upsampling (align_corners=False), the global skip of MSRResNet. */
+    record Bilinear(String in, String out, int scale) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
+    record Add(String a, String b, String out) implements Node {
+        public List<String> inputs() { return List.of(a, b); }
+    }
+
+    /**
+     * A binary conv: its input signs come from the activation accumulation
+     * {@code S = sum_i b_i * A_i} over {@code sources} A_i (b_i = s_i * mean_c |A_i| per pixel when
+     * {@code statistic}, else 1; one source without statistic is plain Sign(A)), then per-channel thresholds
+     * (BatchNorm then Sign folded exactly, {@link SignThresholds}); output
+     * {@code exact * alpha + beta}, plus {@code residual} when not null.
+     * Tensors: {@code name.weight_bits} I64 [cout, k, k, ceil(cin / 64)] (bit 1 = -1, channel c at bit c % 64),
+     * {@code name.alpha}, {@code name.beta} F32 [cout], {@code name.sign_below}, {@code name.sign_above} F32 [cin],
+     * and {@code name.s} F32 [sources] when {@code statistic}.
+     */
+    record BinaryConv(String name, List<String> sources, String residual, String out, int cin, int cout, int k,
+                      boolean statistic) implements Node {
+        public BinaryConv { sources = List.copyOf(sources); }
+
+        public List<String> inputs() {
+            if (residual == null) return sources;
+            java.util.ArrayList<String> all = new java.util.ArrayList<>(sources);
+            all.add(residual);
+            return all;
+        }
+    }
+}

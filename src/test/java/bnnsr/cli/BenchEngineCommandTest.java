@@ -1,0 +1,47 @@
+package bnnsr.cli;
+
+import bnnsr.tensor.Parallel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class BenchEngineCommandTest {
+    private static final int THREADS = Parallel.threads();
+    private final StringWriter out = new StringWriter(), err = new StringWriter();
+
+    @AfterEach void restoreThreads() { Parallel.setThreads(THREADS); }
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test void printsTheLayerTableAndWritesTheIssuesJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("engine.json");
+        int rc = run("bench", "engine", "--size", "9", "--channels", "48", "--warmup", "0", "--reps", "1", "--threads", "1", "--json", json.toString());
+        assertEquals(0, rc, err.toString());
+        assertTrue(out.toString().contains("popcount kernel alone"), out.toString());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        JsonNode layer = j.get("layer");
+        for (String key : new String[] {"fp32_ms", "binary_ms", "ratio", "popcount_tbops"})
+            assertTrue(layer.get(key).isNumber() && layer.get(key).asDouble() > 0, key + " in " + j);
+        assertEquals(layer.get("fp32_ms").asDouble() / layer.get("binary_ms").asDouble(), layer.get("ratio").asDouble(), 1e-9);
+        assertTrue(j.get("models").isArray());
+    }
+
+    @Test void rejectsBadSizesWithOneLine() {
+        assertEquals(Cli.EXIT_USAGE, run("bench", "engine", "--size", "0"));
+        assertTrue(err.toString().startsWith("bnnsr: "), err.toString());
+    }
+}
