@@ -47,6 +47,16 @@ public final class EngineModel {
         return values.get(PackedModel.OUTPUT);
     }
 
+    /**
+     * The packed input signs a binary conv node used in the last {@link #forward} (parity checks against the
+     * training forward's signs); null for an unknown name. Valid until the next forward.
+     */
+    public PackedActivations packedInput(String binaryConv) {
+        for (Step s : steps)
+            if (s instanceof BinaryStep b && b.node.name().equals(binaryConv)) return b.packed;
+        return null;
+    }
+
     private Step step(Node n) {
         return switch (n) {
             case Node.Conv c -> {
