@@ -48,6 +48,23 @@ public final class EngineModel {
     }
 
     /**
+     * One forward with each step timed: milliseconds in binary conv steps, in FP conv steps, and in the rest
+     * (for the benchmark's breakdown; the output is the same as {@link #forward}'s).
+     */
+    public double[] profile(Tensor input) {
+        Map<String, Tensor> values = new HashMap<>();
+        values.put(PackedModel.INPUT, input);
+        double[] ms = new double[3];
+        for (int i = 0; i < steps.size(); i++) {
+            long t0 = System.nanoTime();
+            values.put(outs.get(i), steps.get(i).run(values));
+            Node n = model.nodes.get(i);
+            ms[n instanceof Node.BinaryConv ? 0 : n instanceof Node.Conv ? 1 : 2] += (System.nanoTime() - t0) * 1e-6;
+        }
+        return ms;
+    }
+
+    /**
      * The packed input signs a binary conv node used in the last {@link #forward} (parity checks against the
      * training forward's signs); null for an unknown name. Valid until the next forward.
      */
