@@ -37,28 +37,26 @@ public final class EngineNetwork implements InferenceNetwork {
     }
 
     /**
-     * The float buffers of every node output (the steps keep theirs), the binary convs' accumulations and packed
-     * inputs, per input pixel: each tensor's channels times its area relative to the input.
+     * The float buffers the steps keep (every node's output; a binary conv also its accumulation and packed input),
+     * per input pixel: channels times the tensor's area relative to the input, 4 bytes each.
      */
     @Override public long bytesPerInputPixel() {
-        java.util.Map<String, Integer> factor = new java.util.HashMap<>();
-        factor.put(PackedModel.INPUT, 1);
+        java.util.Map<String, int[]> shape = new java.util.HashMap<>();   // channels, spatial factor
+        shape.put(PackedModel.INPUT, new int[] {PackedModel.IMAGE_CHANNELS, 1});
         long bytes = 0;
         for (Node n : model.nodes) {
-            int f = factor.get(n.inputs().getFirst());
-            int channels;
-            switch (n) {
-                case Node.PixelShuffle p -> { f *= p.r(); channels = 0; }
-                case Node.Bilinear b -> { f *= b.scale(); channels = 3; }
-                default -> channels = 0;
-            }
-            factor.put(n.out(), f);
-            channels = switch (n) {
-                case Node.Conv c -> c.cout();
-                case Node.BinaryConv b -> b.cout() + b.cin() + b.cin() / 8;
-                default -> channels == 0 ? 64 : channels;
+            int[] in = shape.get(n.inputs().getFirst());
+            int[] out = switch (n) {
+                case Node.Conv c -> new int[] {c.cout(), in[1]};
+                case Node.BinaryConv b -> new int[] {b.cout(), in[1]};
+                case Node.PixelShuffle p -> new int[] {in[0] / (p.r() * p.r()), in[1] * p.r()};
+                case Node.Bilinear b -> new int[] {in[0], in[1] * b.scale()};
+                default -> in;
             };
-            bytes += 4L * channels * f * f;
+            shape.put(n.out(), out);
+            long area = (long) out[1] * out[1];
+            bytes += 4L * out[0] * area;
+            if (n instanceof Node.BinaryConv b) bytes += (4L * b.cin() + b.cin() / 8 + 8) * area;
         }
         return bytes;
     }
