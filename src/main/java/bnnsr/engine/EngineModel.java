@@ -4,10 +4,7 @@ import bnnsr.nn.BilinearUpsample;
 import bnnsr.nn.Conv2d;
 import bnnsr.nn.Elementwise;
 import bnnsr.nn.Layer;
-import bnnsr.nn.LeakyReLU;
 import bnnsr.nn.PixelShuffle;
-import bnnsr.nn.ReLU;
-import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -27,6 +24,7 @@ public final class EngineModel {
     private interface Step { Tensor run(Map<String, Tensor> values); }
 
     public final PackedModel model;
+    private final MeanAbsCache stats = new MeanAbsCache();
     private final List<Step> steps = new ArrayList<>();
     private final List<String> outs = new ArrayList<>();
 
@@ -43,6 +41,7 @@ public final class EngineModel {
         if (input.c != PackedModel.IMAGE_CHANNELS) throw new IllegalArgumentException("expected " + PackedModel.IMAGE_CHANNELS + " channels, got " + input.shape());
         Map<String, Tensor> values = new HashMap<>();
         values.put(PackedModel.INPUT, input);
+        stats.newPass();
         for (int i = 0; i < steps.size(); i++) values.put(outs.get(i), steps.get(i).run(values));
         return values.get(PackedModel.OUTPUT);
     }
@@ -54,6 +53,7 @@ public final class EngineModel {
     public double[] profile(Tensor input) {
         Map<String, Tensor> values = new HashMap<>();
         values.put(PackedModel.INPUT, input);
+        stats.newPass();
         double[] ms = new double[3];
         for (int i = 0; i < steps.size(); i++) {
             long t0 = System.nanoTime();
@@ -82,7 +82,15 @@ public final class EngineModel {
                 if (c.bias()) System.arraycopy(model.floats(c.name() + ".bias"), 0, conv.bias.value, 0, c.cout());
                 yield layer(conv, c.in());
             }
-            case Node.Activation a -> layer(a.slope() == 0 ? new ReLU() : new LeakyReLU(a.slope()), a.in());
+            case Node.Activation a -> new Step() {
+                Tensor y;
+                @Override public Tensor run(Map<String, Tensor> v) {
+                    Tensor x = v.get(a.in());
+                    y = Tensor.reuse(y, x.n, x.h, x.w, x.c);
+                    EngineKernels.activation(x, a.slope(), y);
+                    return y;
+                }
+            };
             case Node.PixelShuffle p -> layer(new PixelShuffle(p.r()), p.in());
             case Node.Bilinear b -> layer(new BilinearUpsample(b.scale()), b.in());
             case Node.Add a -> new Step() {
@@ -94,24 +102,49 @@ public final class EngineModel {
                     return y;
                 }
             };
-            case Node.BinaryConv b -> new BinaryStep(b, model);
+            case Node.BinaryConv b -> new BinaryStep(b, model, stats);
         };
     }
 
     private static Step layer(Layer l, String in) { return v -> l.forward(v.get(in), false); }
 
-    /** Activation accumulation, sign packing by thresholds, popcount conv with the residual fused in the epilogue. */
+    /**
+     * BAM's per-pixel statistics of the tensors of one forward, each computed once however many binary convs
+     * accumulate that tensor (an LB's input feeds all three of its convs); buffers kept across forwards.
+     */
+    private static final class MeanAbsCache {
+        private final Map<String, Tensor> buffers = new HashMap<>();
+        private final java.util.Set<String> fresh = new java.util.HashSet<>();
+
+        void newPass() { fresh.clear(); }
+
+        Tensor get(String name, Tensor a) {
+            Tensor e = buffers.get(name);
+            if (fresh.contains(name)) return e;
+            e = Tensor.reuse(e, a.n, a.h, a.w, 1);
+            buffers.put(name, e);
+            EngineKernels.meanAbs(a, e);
+            fresh.add(name);
+            return e;
+        }
+    }
+
+    /** Activation accumulation and sign packing (fused), popcount conv with the residual fused in the epilogue. */
     private static final class BinaryStep implements Step {
         private final Node.BinaryConv node;
         private final PackedWeights weights;
         private final float[] alpha, beta, s;
         private final SignThresholds signs;
-        private Tensor acc, y;
-        private Tensor[] stats;
+        private final MeanAbsCache cache;
+        private final float[][] sources, statistics;
+        private Tensor y;
         private PackedActivations packed;
 
-        BinaryStep(Node.BinaryConv node, PackedModel m) {
+        BinaryStep(Node.BinaryConv node, PackedModel m, MeanAbsCache cache) {
             this.node = node;
+            this.cache = cache;
+            this.sources = new float[node.sources().size()][];
+            this.statistics = new float[node.sources().size()][];
             String p = node.name() + ".";
             weights = PackedWeights.fromFileLayout(m.words(p + "weight_bits"), node.cout(), node.cin(), node.k());
             alpha = m.floats(p + "alpha");
@@ -123,54 +156,22 @@ public final class EngineModel {
         @Override public Tensor run(Map<String, Tensor> v) {
             List<String> src = node.sources();
             Tensor x0 = v.get(src.get(0));
-            Tensor in = src.size() == 1 && s == null ? x0 : accumulate(v, x0);
             packed = PackedActivations.reuse(packed, x0.n, x0.h, x0.w, node.cin(), node.k() / 2);
             BinaryConvOps ops = BinaryConvOps.fast();
-            ops.pack(in, signs, packed);
+            if (src.size() == 1 && s == null) {
+                ops.pack(x0, signs, packed);
+            } else {
+                for (int i = 0; i < sources.length; i++) {
+                    Tensor a = v.get(src.get(i));
+                    sources[i] = a.data;
+                    statistics[i] = s == null ? null : cache.get(src.get(i), a).data;
+                }
+                EngineKernels.accumulatePack(x0, sources, s, statistics, signs, packed);
+            }
             y = Tensor.reuse(y, x0.n, x0.h, x0.w, node.cout());
             if (node.residual() != null) System.arraycopy(v.get(node.residual()).data, 0, y.data, 0, y.size());
             ops.conv(packed, weights, alpha, beta, node.residual() != null, y);
             return y;
-        }
-
-        /**
-         * S = sum_i b_i * A_i with b_i = s_i * mean_c |A_i| (or 1), in the float order of the training code
-         * ({@code bnnsr.binarize.ActivationAccumulation}): the statistic summed in double over channels then
-         * rounded, b_i = s_i * e as a float product, S accumulated from 0 by {@code S += b_i * A_i}.
-         */
-        private Tensor accumulate(Map<String, Tensor> v, Tensor x0) {
-            int n = node.sources().size(), c = x0.c, pixels = x0.n * x0.h * x0.w;
-            Tensor[] a = new Tensor[n];
-            for (int i = 0; i < n; i++) a[i] = v.get(node.sources().get(i));
-            if (s != null) {
-                if (stats == null) stats = new Tensor[n];
-                for (int i = 0; i < n; i++) {
-                    Tensor e = stats[i] = Tensor.reuse(stats[i], x0.n, x0.h, x0.w, 1);
-                    float[] xs = a[i].data, es = e.data;
-                    Parallel.forRange(pixels, (p0, p1) -> {
-                        for (int p = p0; p < p1; p++) {
-                            double sum = 0;
-                            for (int j = p * c, end = j + c; j < end; j++) sum += Math.abs(xs[j]);
-                            es[p] = (float) (sum / c);
-                        }
-                    });
-                }
-            }
-            acc = Tensor.reuse(acc, x0.n, x0.h, x0.w, c);
-            float[] o = acc.data;
-            Parallel.forRange(pixels, (p0, p1) -> {
-                java.util.Arrays.fill(o, p0 * c, p1 * c, 0f);
-                for (int i = 0; i < n; i++) {
-                    float[] ai = a[i].data;
-                    float si = s == null ? 1f : s[i];
-                    float[] e = s == null ? null : stats[i].data;
-                    for (int p = p0; p < p1; p++) {
-                        float b = e == null ? 1f : si * e[p];
-                        for (int j = p * c, end = j + c; j < end; j++) o[j] += b * ai[j];
-                    }
-                }
-            });
-            return acc;
         }
     }
 }
