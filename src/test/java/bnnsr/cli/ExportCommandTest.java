@@ -55,6 +55,15 @@ class ExportCommandTest {
         }
     }
 
+    @Test void infoReadsPackedModels() throws IOException {
+        Path f = saved("bsrn", 1), packed = dir.resolve("p.safetensors");
+        assertEquals(0, run("export", f.toString(), "-o", packed.toString()).exit());
+        EvalCommandTest.Run a = run("info", "--model", f.toString()), b = run("info", "--model", packed.toString());
+        assertEquals(0, b.exit(), b.err());
+        assertTrue(b.out().startsWith("bsrn x2"), b.out());
+        assertEquals(a.out(), b.out());
+    }
+
     @Test void trainingCheckpointsExportToo() throws IOException {
         Model m = TestNetworks.randomise(Architectures.create(Architectures.defaults("srresnet-bnn", 2).withChannels(8).withBlocks(1), 5), 5);
         Path ckpt = dir.resolve("checkpoint.safetensors"), fromModel = dir.resolve("a.safetensors"), fromCkpt = dir.resolve("b.safetensors");
