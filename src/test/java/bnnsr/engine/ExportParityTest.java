@@ -131,6 +131,25 @@ class ExportParityTest {
         }
     }
 
+    /** The Java API on a packed model: concurrent calls over replicas give the sequential results. */
+    @Test void upscalerOnAPackedModelIsThreadSafe() throws Exception {
+        EngineNetwork net = new EngineNetwork(Exporter.export(trained(options("srresnet-bam", 2, 8, 2), 11)));
+        List<bnnsr.image.FloatImage> images = new ArrayList<>(), expected = new ArrayList<>();
+        for (int i = 0; i < 4; i++) images.add(TestNetworks.image(9 + i, 12 - i, 3, 8, 50 + i));
+        Upscaler sequential = new Upscaler(net, Upscaler.Options.defaults().withTile(5));
+        for (bnnsr.image.FloatImage img : images) expected.add(sequential.upscale(img));
+        Upscaler shared = new Upscaler(net, Upscaler.Options.defaults().withTile(5).withInstances(3));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<bnnsr.image.FloatImage>> results = new ArrayList<>();
+            for (int round = 0; round < 2; round++)
+                for (bnnsr.image.FloatImage img : images) results.add(pool.submit(() -> shared.upscale(img)));
+            for (int k = 0; k < results.size(); k++) assertArrayEquals(expected.get(k % images.size()).data, results.get(k).get().data);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test void engineOutputDoesNotDependOnThreadCount() {
         PackedModel packed = Exporter.export(trained(options("bsrn", 2, 8, 2), 10));
         Tensor lr = TestNetworks.tensor(13, 9, 4);
