@@ -111,6 +111,43 @@ final class EngineKernels {
         }
     }
 
+    /**
+     * XNOR-Net's K: the mean map box-averaged over k x k with zero padding, the taps summed in double in row order,
+     * times the float 1/k^2, rounded once (as {@code XnorActivations.boxAverage}).
+     */
+    static void boxScale(Tensor mean, int k, Tensor out) {
+        int p = k / 2, h = mean.h, w = mean.w;
+        float norm = 1f / (k * k);
+        float[] in = mean.data, o = out.data;
+        Parallel.forRange(mean.n * h, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int n = r / h, y = r % h;
+                for (int x = 0; x < w; x++) {
+                    double s = 0;
+                    for (int dy = -p; dy <= p; dy++) {
+                        int yy = y + dy;
+                        if (yy < 0 || yy >= h) continue;
+                        for (int dx = -p; dx <= p; dx++) {
+                            int xx = x + dx;
+                            if (xx >= 0 && xx < w) s += in[(n * h + yy) * w + xx];
+                        }
+                    }
+                    o[(n * h + y) * w + x] = (float) (s * norm);
+                }
+            }
+        });
+    }
+
+    /** y[p, o] = x[p, o] * k[p] + bias[o]. */
+    static void scaleBias(Tensor x, Tensor k, float[] bias, Tensor y) {
+        int c = x.c;
+        float[] in = x.data, kp = k.data, out = y.data;
+        Parallel.forRange(x.n * x.h * x.w, (p0, p1) -> {
+            for (int p = p0; p < p1; p++)
+                for (int o = 0, j = p * c; o < c; o++, j++) out[j] = in[j] * kp[p] + bias[o];
+        });
+    }
+
     /** y = max(x, 0) for slope 0, else x > 0 ? x : x * slope. */
     static void activation(Tensor x, float slope, Tensor y) {
         float[] in = x.data, out = y.data;

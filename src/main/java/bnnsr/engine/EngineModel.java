@@ -103,6 +103,18 @@ public final class EngineModel {
                 }
             };
             case Node.BinaryConv b -> new BinaryStep(b, model, stats);
+            case Node.BoxScale b -> new Step() {
+                final float[] bias = model.floats(b.name() + ".bias");
+                Tensor k, y;
+                @Override public Tensor run(Map<String, Tensor> v) {
+                    Tensor x = v.get(b.in()), src = v.get(b.source());
+                    k = Tensor.reuse(k, x.n, x.h, x.w, 1);
+                    EngineKernels.boxScale(stats.get(b.source(), src), b.k(), k);
+                    y = Tensor.reuse(y, x.n, x.h, x.w, x.c);
+                    EngineKernels.scaleBias(x, k, bias, y);
+                    return y;
+                }
+            };
         };
     }
 

@@ -11,6 +11,7 @@ import bnnsr.binarize.BamOptions;
 import bnnsr.binarize.BinaryConv2d;
 import bnnsr.binarize.GroupOwner;
 import bnnsr.binarize.SignActivations;
+import bnnsr.binarize.XnorActivations;
 import bnnsr.nn.BatchNorm2d;
 import bnnsr.nn.BilinearUpsample;
 import bnnsr.nn.Conv2d;
@@ -42,14 +43,16 @@ import java.util.Map;
  *       eval-mode BatchNorm then Sign folded exactly, {@link SignThresholds#ofScaleShift}; BNN: plain Sign);</li>
  *   <li>a residual add right after a binary conv is fused into its epilogue.</li>
  * </ul>
- * Supported: {@code srresnet}, {@code srresnet-bnn}, {@code srresnet-bam} and {@code bsrn} with bnn or bam (BAM
- * with binary activations and E = mean |A|). Anything else is an {@link IllegalArgumentException} with one line.
+ * Supported: {@code srresnet}, {@code srresnet-bnn}, {@code srresnet-xnor}, {@code srresnet-bam} and {@code bsrn}
+ * with bnn, xnor or bam (BAM with binary activations and E = mean |A|). XNOR's per-pixel output scale K becomes a
+ * {@link Node.BoxScale} after the conv. Anything else is an {@link IllegalArgumentException} with one line.
  */
 public final class Exporter {
     private final Model model;
     private final String arch;
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, BinaryConstants> binaries = new java.util.HashMap<>();
+    private final Map<String, float[]> boxBiases = new java.util.HashMap<>();
     private final Map<ActivationAccumulation, String[]> groupInputs = new IdentityHashMap<>();
     private PackedModel.Builder builder;
     private int tensors;
@@ -91,7 +94,7 @@ public final class Exporter {
 
     private IllegalArgumentException unsupported(String what) {
         return new IllegalArgumentException("cannot export " + arch + ": " + what + " not supported by the packed engine "
-                + "(supported: srresnet, srresnet-bnn, srresnet-bam, bsrn with bnn or bam)");
+                + "(supported: srresnet, srresnet-bnn, srresnet-xnor, srresnet-bam, bsrn with bnn, xnor or bam)");
     }
 
     private String fresh() { return "t" + tensors++; }
@@ -172,6 +175,18 @@ public final class Exporter {
                 sources = List.of(in);
                 thresholds = SignThresholds.sign(cin);
             }
+            case XnorActivations a -> {
+                // conv then out * K + bias: the conv's epilogue keeps exact * alpha, the bias moves after K
+                sources = List.of(in);
+                thresholds = SignThresholds.sign(cin);
+                String conv0 = fresh(), scaled = fresh();
+                nodes.add(new Node.BinaryConv(conv.name(), sources, null, conv0, cin, cout, k, false));
+                binaries.put(conv.name(), new BinaryConstants(weights, alpha, new float[cout], thresholds, null));
+                String box = conv.name() + ".xnor";
+                nodes.add(new Node.BoxScale(box, conv0, in, scaled, cout, k));
+                boxBiases.put(box, beta);
+                return scaled;
+            }
             case BamActivations a -> {
                 ActivationAccumulation group = a.group();
                 BamOptions o = group.options();
@@ -210,6 +225,7 @@ public final class Exporter {
                 BinaryConstants k = binaries.get(b.name());
                 builder.binaryConv(b, k.weights, k.alpha, k.beta, k.signs, k.s);
             }
+            case Node.BoxScale b -> builder.boxScale(b, boxBiases.get(b.name()));
             default -> builder.node(n);
         }
     }
@@ -222,6 +238,7 @@ public final class Exporter {
             case Node.Bilinear b -> new Node.Bilinear(b.in(), out, b.scale());
             case Node.Add a -> new Node.Add(a.a(), a.b(), out);
             case Node.BinaryConv b -> new Node.BinaryConv(b.name(), b.sources(), b.residual(), out, b.cin(), b.cout(), b.k(), b.statistic());
+            case Node.BoxScale b -> new Node.BoxScale(b.name(), b.in(), b.source(), out, b.channels(), b.k());
         };
     }
 }

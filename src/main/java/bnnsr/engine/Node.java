@@ -37,6 +37,15 @@ public sealed interface Node {
     }
 
     /**
+     * XNOR-Net's output scale after a binary conv: {@code out[p, o] = in[p, o] * K[p] + bias[o]}, K the mean over
+     * channels of |source| (the conv's FP input) box-averaged over the conv's k x k window with zero padding, in
+     * the float order of {@code bnnsr.binarize.XnorActivations}. Tensor: {@code name.bias} F32 [channels].
+     */
+    record BoxScale(String name, String in, String source, String out, int channels, int k) implements Node {
+        public List<String> inputs() { return List.of(in, source); }
+    }
+
+    /**
      * A binary conv: its input signs come from the activation accumulation
      * {@code S = sum_i b_i * A_i} over {@code sources} A_i (b_i = s_i * mean_c |A_i| per pixel when
      * {@code statistic}, else 1; one source without statistic is plain Sign(A)), then per-channel thresholds

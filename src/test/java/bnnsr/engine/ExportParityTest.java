@@ -112,6 +112,10 @@ class ExportParityTest {
 
     @Test void srresnetBnn() { assertParity(trained(options("srresnet-bnn", 2, 8, 2), 5), 9, 11); }
 
+    @Test void srresnetXnor() { assertParity(trained(options("srresnet-xnor", 2, 8, 2), 12), 9, 11); }
+
+    @Test void bsrnXnorX3() { assertParity(trained(options("bsrn", 3, 8, 1).with("binarizer", "xnor"), 13), 8, 7); }
+
     @Test void bsrn() { assertParity(trained(options("bsrn", 2, 8, 2), 6), 9, 11); }
 
     @Test void bsrnX4WithoutLbReLU() { assertParity(trained(options("bsrn", 4, 8, 1).with("lb_act", "none"), 7), 7, 6); }
@@ -119,7 +123,7 @@ class ExportParityTest {
     @Test void bsrnBnn() { assertParity(trained(options("bsrn", 2, 8, 1).with("binarizer", "bnn"), 8), 9, 11); }
 
     @Test void packedFileGivesTheSameOutputAndTilesExactly(@TempDir Path dir) throws IOException {
-        for (String arch : new String[] {"srresnet", "srresnet-bam", "srresnet-bnn", "bsrn"}) {
+        for (String arch : new String[] {"srresnet", "srresnet-bam", "srresnet-bnn", "srresnet-xnor", "bsrn"}) {
             Model m = trained(options(arch, 2, 8, arch.equals("bsrn") ? 1 : 2), 9);
             Path f = dir.resolve(arch + ".safetensors");
             Exporter.export(m).write(f);
@@ -165,7 +169,7 @@ class ExportParityTest {
     }
 
     @Test void unsupportedSchemesAreRejectedWithOneLine() {
-        for (String arch : new String[] {"srresnet-xnor", "srresnet-dorefa", "srresnet-abc", "srresnet-ma", "vdsr-bam"}) {
+        for (String arch : new String[] {"srresnet-dorefa", "srresnet-abc", "srresnet-ma", "vdsr-bam"}) {
             Model m = Architectures.create(options(arch, 2, 8, arch.startsWith("vdsr") ? 3 : 2), 1);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Exporter.export(m), arch);
             assertTrue(e.getMessage().startsWith("cannot export " + arch + ":"), e.getMessage());
