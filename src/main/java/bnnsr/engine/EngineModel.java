@@ -159,7 +159,18 @@ public final class EngineModel {
             this.statistics = new float[node.sources().size()][];
             String p = node.name() + ".";
             weights = PackedWeights.fromFileLayout(m.words(p + "weight_bits"), node.cout(), node.cin(), node.k());
-            alpha = m.floats(p + "alpha");
+            if (node.levels()) {
+                // the kernels then give 2 * exact: (2 e) * (alpha / 2) is the float e * alpha, bit for bit
+                weights.addValidWeightSums();
+                float[] a = m.floats(p + "alpha");
+                alpha = new float[a.length];
+                for (int o = 0; o < a.length; o++) {
+                    alpha[o] = a[o] / 2;
+                    if (alpha[o] * 2 != a[o]) throw new IllegalArgumentException(node.name() + ": alpha " + a[o] + " too small to halve exactly");
+                }
+            } else {
+                alpha = m.floats(p + "alpha");
+            }
             beta = m.floats(p + "beta");
             s = node.statistic() ? m.floats(p + "s") : null;
             signs = SignThresholds.of(m.floats(p + "sign_below"), m.floats(p + "sign_above"));

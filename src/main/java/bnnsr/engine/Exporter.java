@@ -9,6 +9,7 @@ import bnnsr.binarize.ActivationBinarizer;
 import bnnsr.binarize.BamActivations;
 import bnnsr.binarize.BamOptions;
 import bnnsr.binarize.BinaryConv2d;
+import bnnsr.binarize.DorefaActivations;
 import bnnsr.binarize.GroupOwner;
 import bnnsr.binarize.SignActivations;
 import bnnsr.binarize.XnorActivations;
@@ -43,9 +44,10 @@ import java.util.Map;
  *       eval-mode BatchNorm then Sign folded exactly, {@link SignThresholds#ofScaleShift}; BNN: plain Sign);</li>
  *   <li>a residual add right after a binary conv is fused into its epilogue.</li>
  * </ul>
- * Supported: {@code srresnet}, {@code srresnet-bnn}, {@code srresnet-xnor}, {@code srresnet-bam} and {@code bsrn}
- * with bnn, xnor or bam (BAM with binary activations and E = mean |A|). XNOR's per-pixel output scale K becomes a
- * {@link Node.BoxScale} after the conv. Anything else is an {@link IllegalArgumentException} with one line.
+ * Supported: {@code srresnet}, {@code srresnet-bnn}, {@code srresnet-xnor}, {@code srresnet-dorefa},
+ * {@code srresnet-bam} and {@code bsrn} with bnn, xnor, dorefa or bam (BAM with binary activations and
+ * E = mean |A|). XNOR's per-pixel output scale K becomes a {@link Node.BoxScale} after the conv; DoReFa's {0, 1}
+ * activations a {@link Node.BinaryConv#levels} conv. Anything else is an {@link IllegalArgumentException} with one line.
  */
 public final class Exporter {
     private final Model model;
@@ -94,7 +96,7 @@ public final class Exporter {
 
     private IllegalArgumentException unsupported(String what) {
         return new IllegalArgumentException("cannot export " + arch + ": " + what + " not supported by the packed engine "
-                + "(supported: srresnet, srresnet-bnn, srresnet-xnor, srresnet-bam, bsrn with bnn, xnor or bam)");
+                + "(supported: srresnet, srresnet-bnn, srresnet-xnor, srresnet-dorefa, srresnet-bam, bsrn with bnn, xnor, dorefa or bam)");
     }
 
     private String fresh() { return "t" + tensors++; }
@@ -120,7 +122,7 @@ public final class Exporter {
                 Node last = nodes.getLast();
                 // a binary conv's epilogue computes residual + (exact * alpha + beta), the same float add
                 if (last instanceof Node.BinaryConv b && b.residual() == null && b.out().equals(y)) {
-                    nodes.set(nodes.size() - 1, new Node.BinaryConv(b.name(), b.sources(), in, b.out(), b.cin(), b.cout(), b.k(), b.statistic()));
+                    nodes.set(nodes.size() - 1, b.withResidual(in));
                     return y;
                 }
                 return add(in, y);
@@ -174,6 +176,15 @@ public final class Exporter {
             case SignActivations a -> {
                 sources = List.of(in);
                 thresholds = SignThresholds.sign(cin);
+            }
+            case DorefaActivations a -> {
+                // levels round(clip(A, 0, 1)) = A >= 0.5 (see DorefaActivations): bit 1 (level 0) where A < 0.5
+                float[] half = new float[cin];
+                Arrays.fill(half, 0.5f);
+                String out = fresh();
+                nodes.add(new Node.BinaryConv(conv.name(), List.of(in), null, out, cin, cout, k, false, true));
+                binaries.put(conv.name(), new BinaryConstants(weights, alpha, beta, SignThresholds.below(half), null));
+                return out;
             }
             case XnorActivations a -> {
                 // conv then out * K + bias: the conv's epilogue keeps exact * alpha, the bias moves after K
@@ -237,7 +248,7 @@ public final class Exporter {
             case Node.PixelShuffle p -> new Node.PixelShuffle(p.in(), out, p.r());
             case Node.Bilinear b -> new Node.Bilinear(b.in(), out, b.scale());
             case Node.Add a -> new Node.Add(a.a(), a.b(), out);
-            case Node.BinaryConv b -> new Node.BinaryConv(b.name(), b.sources(), b.residual(), out, b.cin(), b.cout(), b.k(), b.statistic());
+            case Node.BinaryConv b -> b.withOut(out);
             case Node.BoxScale b -> new Node.BoxScale(b.name(), b.in(), b.source(), out, b.channels(), b.k());
         };
     }

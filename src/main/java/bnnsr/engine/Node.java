@@ -54,10 +54,22 @@ public sealed interface Node {
      * Tensors: {@code name.weight_bits} I64 [cout, k, k, ceil(cin / 64)] (bit 1 = -1, channel c at bit c % 64),
      * {@code name.alpha}, {@code name.beta} F32 [cout], {@code name.sign_below}, {@code name.sign_above} F32 [cin],
      * and {@code name.s} F32 [sources] when {@code statistic}.
+     * <p>
+     * {@code levels} (DoReFa-Net's 1-bit activations): the conv's inputs are {0, 1}, bit 1 meaning 0 and bit 0
+     * meaning 1, zero padding adding 0; {@code exact} is then the integer conv of those levels with the +-1 weights.
      */
     record BinaryConv(String name, List<String> sources, String residual, String out, int cin, int cout, int k,
-                      boolean statistic) implements Node {
+                      boolean statistic, boolean levels) implements Node {
         public BinaryConv { sources = List.copyOf(sources); }
+
+        /** +-1 inputs ({@code levels} false). */
+        public BinaryConv(String name, List<String> sources, String residual, String out, int cin, int cout, int k, boolean statistic) {
+            this(name, sources, residual, out, cin, cout, k, statistic, false);
+        }
+
+        public BinaryConv withResidual(String r) { return new BinaryConv(name, sources, r, out, cin, cout, k, statistic, levels); }
+
+        public BinaryConv withOut(String o) { return new BinaryConv(name, sources, residual, o, cin, cout, k, statistic, levels); }
 
         public List<String> inputs() {
             if (residual == null) return sources;

@@ -211,6 +211,7 @@ public final class PackedModel {
                     c.sources().forEach(src::add);
                     if (c.residual() != null) o.put("residual", c.residual());
                     o.put("out", c.out()).put("cin", c.cin()).put("cout", c.cout()).put("k", c.k()).put("statistic", c.statistic());
+                    if (c.levels()) o.put("levels", true);
                 }
             }
         }
@@ -248,7 +249,8 @@ public final class PackedModel {
                         sources.add(s.asText());
                     }
                     yield new Node.BinaryConv(text(at, o, "name"), sources, o.has("residual") ? text(at, o, "residual") : null,
-                            text(at, o, "out"), integer(at, o, "cin"), integer(at, o, "cout"), integer(at, o, "k"), bool(at, o, "statistic"));
+                            text(at, o, "out"), integer(at, o, "cin"), integer(at, o, "cout"), integer(at, o, "k"), bool(at, o, "statistic"),
+                            o.has("levels") && bool(at, o, "levels"));
                 }
                 default -> throw new PackedModelException(at + ": unknown op '" + op + "'");
             });

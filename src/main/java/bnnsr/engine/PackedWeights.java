@@ -163,6 +163,31 @@ public final class PackedWeights {
                     }
     }
 
+    /**
+     * For {0, 1} inputs ({@link Node.BinaryConv#levels}; a level is (1 + sign) / 2): adds each border class's sum
+     * of the weights of its valid taps to the offsets, so that {@code offset - 2 * popcountSum} becomes twice the
+     * integer conv of the levels (zero padding).
+     */
+    void addValidWeightSums() {
+        int p = k / 2, side = p + 1;
+        for (int top = 0; top <= p; top++)
+            for (int bottom = 0; bottom <= p; bottom++)
+                for (int left = 0; left <= p; left++)
+                    for (int right = 0; right <= p; right++) {
+                        int cls = ((top * side + bottom) * side + left) * side + right;
+                        for (int o = 0; o < cout; o++) {
+                            int sum = 0;
+                            for (int ky = top; ky < k - bottom; ky++)
+                                for (int kx = left; kx < k - right; kx++) {
+                                    int negative = 0;
+                                    for (int h = 0; h < halves; h++) negative += Integer.bitCount(bits[bitIndex(ky * k + kx, h, o)]);
+                                    sum += cin - 2 * negative;
+                                }
+                            offsets[cls * coutPadded + o] += sum;
+                        }
+                    }
+    }
+
     /** Bytes of packed sign data (1 bit per weight, rounded to whole words per output channel and tap). */
     public long packedBytes() { return (long) cout * k * k * words * 8; }
 

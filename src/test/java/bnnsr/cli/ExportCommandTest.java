@@ -85,8 +85,8 @@ class ExportCommandTest {
         assertEquals("keep me", Files.readString(out));
         assertEquals(0, run("export", f.toString(), "-o", out.toString(), "--force").exit());
         assertOneLineError(run("export", out.toString(), "-o", dir.resolve("again.safetensors").toString()), 2, "already a packed model");
-        assertOneLineError(run("export", saved("srresnet-dorefa", 1).toString(), "-o", dir.resolve("x.safetensors").toString()), 2,
-                "cannot export srresnet-dorefa");
+        assertOneLineError(run("export", saved("srresnet-abc", 1).toString(), "-o", dir.resolve("x.safetensors").toString()), 2,
+                "cannot export srresnet-abc");
         Path junk = dir.resolve("junk.safetensors");
         Files.writeString(junk, "not a model");
         assertOneLineError(run("export", junk.toString(), "-o", dir.resolve("j.safetensors").toString()), 2, "junk.safetensors");

@@ -85,6 +85,7 @@ class ExportParityTest {
                 for (int x = 0; x < w; x++)
                     for (int ch = 0; ch < c.inChannels(); ch++) {
                         float s = signs.get(0, y, x, ch);
+                        if (c.activationBinarizer() instanceof bnnsr.binarize.DorefaActivations) s = s == 0 ? -1 : 1;   // levels
                         assertEquals(s, p.sign(0, y, x, ch), c.name() + " sign at " + y + "," + x + "," + ch);
                         if (s < 0) minus++;
                         total++;
@@ -92,7 +93,9 @@ class ExportParityTest {
             checked++;
         }
         assertEquals(convs.size(), checked);
-        if (total > 0) assertTrue(minus > total / 10 && minus < total * 9 / 10, "signs not degenerate: " + minus + " of " + total);
+        // DoReFa's levels sit at 0 for most small activations: a looser bound there
+        long margin = convs.stream().anyMatch(c -> c.activationBinarizer() instanceof bnnsr.binarize.DorefaActivations) ? total / 50 : total / 10;
+        if (total > 0) assertTrue(minus > margin && minus < total - margin, "signs not degenerate: " + minus + " of " + total);
         double d = maxAbsDiff(want.data, got.data);
         assertTrue(d < TOL, m.options().arch() + ": max abs diff " + d);
         // stronger than the spec's 1e-4: the engine repeats the training forward's float operations one for one
@@ -114,6 +117,19 @@ class ExportParityTest {
 
     @Test void srresnetXnor() { assertParity(trained(options("srresnet-xnor", 2, 8, 2), 12), 9, 11); }
 
+    @Test void srresnetDorefa() { assertParity(amplified(trained(options("srresnet-dorefa", 2, 8, 2), 14)), 9, 11); }
+
+    @Test void bsrnDorefaX4() { assertParity(amplified(trained(options("bsrn", 4, 8, 1).with("binarizer", "dorefa"), 15)), 7, 6); }
+
+    /** Larger head features, so that more of DoReFa's activations reach the 0.5 threshold. */
+    static Model amplified(Model m) {
+        for (String t : new String[] {"conv_first.weight", "conv_first.bias"}) {
+            float[] v = m.state().get(t).value;
+            for (int i = 0; i < v.length; i++) v[i] *= 6f;
+        }
+        return m;
+    }
+
     @Test void bsrnXnorX3() { assertParity(trained(options("bsrn", 3, 8, 1).with("binarizer", "xnor"), 13), 8, 7); }
 
     @Test void bsrn() { assertParity(trained(options("bsrn", 2, 8, 2), 6), 9, 11); }
@@ -123,7 +139,7 @@ class ExportParityTest {
     @Test void bsrnBnn() { assertParity(trained(options("bsrn", 2, 8, 1).with("binarizer", "bnn"), 8), 9, 11); }
 
     @Test void packedFileGivesTheSameOutputAndTilesExactly(@TempDir Path dir) throws IOException {
-        for (String arch : new String[] {"srresnet", "srresnet-bam", "srresnet-bnn", "srresnet-xnor", "bsrn"}) {
+        for (String arch : new String[] {"srresnet", "srresnet-bam", "srresnet-bnn", "srresnet-xnor", "srresnet-dorefa", "bsrn"}) {
             Model m = trained(options(arch, 2, 8, arch.equals("bsrn") ? 1 : 2), 9);
             Path f = dir.resolve(arch + ".safetensors");
             Exporter.export(m).write(f);
@@ -169,7 +185,7 @@ class ExportParityTest {
     }
 
     @Test void unsupportedSchemesAreRejectedWithOneLine() {
-        for (String arch : new String[] {"srresnet-dorefa", "srresnet-abc", "srresnet-ma", "vdsr-bam"}) {
+        for (String arch : new String[] {"srresnet-abc", "srresnet-ma", "vdsr-bam"}) {
             Model m = Architectures.create(options(arch, 2, 8, arch.startsWith("vdsr") ? 3 : 2), 1);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Exporter.export(m), arch);
             assertTrue(e.getMessage().startsWith("cannot export " + arch + ":"), e.getMessage());
