@@ -44,9 +44,8 @@ import java.util.Map;
  *       eval-mode BatchNorm then Sign folded exactly, {@link SignThresholds#ofScaleShift}; BNN: plain Sign);</li>
  *   <li>a residual add right after a binary conv is fused into its epilogue.</li>
  * </ul>
- * Supported: {@code srresnet}, {@code srresnet-bnn}, {@code srresnet-xnor}, {@code srresnet-dorefa},
- * {@code srresnet-bam} and {@code bsrn} with bnn, xnor, dorefa or bam (BAM with binary activations and
- * E = mean |A|). XNOR's per-pixel output scale K becomes a {@link Node.BoxScale} after the conv; DoReFa's {0, 1}
+ * Supported: {@code srresnet}, {@code vdsr} and {@code bsrn} and their bnn, xnor, dorefa and bam variants (BAM
+ * with binary activations and E = mean |A|); VDSR's bicubic input becomes a {@link Node.Bicubic} node. XNOR's per-pixel output scale K becomes a {@link Node.BoxScale} after the conv; DoReFa's {0, 1}
  * activations a {@link Node.BinaryConv#levels} conv. Anything else is an {@link IllegalArgumentException} with one line.
  */
 public final class Exporter {
@@ -70,21 +69,24 @@ public final class Exporter {
     }
 
     private PackedModel run() {
-        if (BinaryOptions.takesUpsampledInput(model.options()))
-            throw unsupported("networks on bicubic-upsampled input");
         Layer net = model.net();
+        String input = PackedModel.INPUT;
+        if (BinaryOptions.takesUpsampledInput(model.options())) {
+            input = fresh();
+            nodes.add(new Node.Bicubic(PackedModel.INPUT, input, model.options().scale()));
+        }
         String out = switch (net) {
             case MSRResNet m -> {
-                String t = trace(m.tail(), trace(m.upsample(), trace(m.body(), trace(m.head(), PackedModel.INPUT))));
+                String t = trace(m.tail(), trace(m.upsample(), trace(m.body(), trace(m.head(), input))));
                 String base = fresh();
-                nodes.add(new Node.Bilinear(PackedModel.INPUT, base, m.base().scale));
+                nodes.add(new Node.Bilinear(input, base, m.base().scale));
                 yield add(t, base);
             }
             case BSRN b -> {
-                String f = trace(b.head(), PackedModel.INPUT);
+                String f = trace(b.head(), input);
                 yield trace(b.tail(), add(trace(b.body(), f), f));
             }
-            default -> throw unsupported("its network " + net.getClass().getSimpleName());
+            default -> trace(net, input);   // VDSR: a residual around a sequence
         };
         Node last = nodes.getLast();
         if (!last.out().equals(out)) throw new IllegalStateException("traced graph does not end in its output");
@@ -96,7 +98,7 @@ public final class Exporter {
 
     private IllegalArgumentException unsupported(String what) {
         return new IllegalArgumentException("cannot export " + arch + ": " + what + " not supported by the packed engine "
-                + "(supported: srresnet, srresnet-bnn, srresnet-xnor, srresnet-dorefa, srresnet-bam, bsrn with bnn, xnor, dorefa or bam)");
+                + "(supported: srresnet, vdsr, bsrn and their bnn, xnor, dorefa and bam variants)");
     }
 
     private String fresh() { return "t" + tensors++; }
@@ -247,6 +249,7 @@ public final class Exporter {
             case Node.Activation a -> new Node.Activation(a.in(), out, a.slope());
             case Node.PixelShuffle p -> new Node.PixelShuffle(p.in(), out, p.r());
             case Node.Bilinear b -> new Node.Bilinear(b.in(), out, b.scale());
+            case Node.Bicubic b -> new Node.Bicubic(b.in(), out, b.scale());
             case Node.Add a -> new Node.Add(a.a(), a.b(), out);
             case Node.BinaryConv b -> b.withOut(out);
             case Node.BoxScale b -> new Node.BoxScale(b.name(), b.in(), b.source(), out, b.channels(), b.k());

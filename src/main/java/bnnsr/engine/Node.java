@@ -32,6 +32,14 @@ public sealed interface Node {
         public List<String> inputs() { return List.of(in); }
     }
 
+    /**
+     * MATLAB's bicubic {@code imresize} by an integer factor ({@code bnnsr.resample.MatlabBicubic}, float, no
+     * clamping): the input of networks defined on the bicubic-upsampled image (VDSR).
+     */
+    record Bicubic(String in, String out, int scale) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
     record Add(String a, String b, String out) implements Node {
         public List<String> inputs() { return List.of(a, b); }
     }

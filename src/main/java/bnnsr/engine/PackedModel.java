@@ -202,6 +202,7 @@ public final class PackedModel {
                 case Node.Activation c -> o.put("op", "activation").put("in", c.in()).put("out", c.out()).put("slope", c.slope());
                 case Node.PixelShuffle c -> o.put("op", "pixel_shuffle").put("in", c.in()).put("out", c.out()).put("r", c.r());
                 case Node.Bilinear c -> o.put("op", "bilinear").put("in", c.in()).put("out", c.out()).put("scale", c.scale());
+                case Node.Bicubic c -> o.put("op", "bicubic").put("in", c.in()).put("out", c.out()).put("scale", c.scale());
                 case Node.Add c -> o.put("op", "add").put("a", c.a()).put("b", c.b()).put("out", c.out());
                 case Node.BoxScale c -> o.put("op", "box_scale").put("name", c.name()).put("in", c.in()).put("source", c.source())
                         .put("out", c.out()).put("channels", c.channels()).put("k", c.k());
@@ -237,6 +238,7 @@ public final class PackedModel {
                 case "activation" -> new Node.Activation(text(at, o, "in"), text(at, o, "out"), (float) number(at, o, "slope"));
                 case "pixel_shuffle" -> new Node.PixelShuffle(text(at, o, "in"), text(at, o, "out"), integer(at, o, "r"));
                 case "bilinear" -> new Node.Bilinear(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
+                case "bicubic" -> new Node.Bicubic(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
                 case "add" -> new Node.Add(text(at, o, "a"), text(at, o, "b"), text(at, o, "out"));
                 case "box_scale" -> new Node.BoxScale(text(at, o, "name"), text(at, o, "in"), text(at, o, "source"), text(at, o, "out"),
                         integer(at, o, "channels"), integer(at, o, "k"));
@@ -348,6 +350,7 @@ public final class PackedModel {
                     yield new Shape(in.get(0).channels() / (p.r() * p.r()), in.get(0).factor() * p.r());
                 }
                 case Node.Bilinear b -> new Shape(in.get(0).channels(), in.get(0).factor() * b.scale());
+                case Node.Bicubic b -> new Shape(in.get(0).channels(), in.get(0).factor() * b.scale());
                 case Node.Add a -> {
                     if (!in.get(0).equals(in.get(1))) throw new PackedModelException(at + ": adds tensors of different shapes");
                     yield in.get(0);

@@ -71,7 +71,7 @@ class ExportParityTest {
     static void assertParity(Model m, int h, int w) {
         PackedModel packed = Exporter.export(m);
         Tensor lr = TestNetworks.tensor(h, w, 5);
-        Tensor want = m.forward(lr, false).copy();
+        Tensor want = m.forward(bnnsr.arch.ModelInput.prepare(m.options(), lr), false).copy();
         EngineModel engine = new EngineModel(packed);
         Tensor got = engine.forward(lr).copy();
         List<BinaryConv2d> convs = binaryConvs(m);
@@ -81,8 +81,8 @@ class ExportParityTest {
             Tensor signs = c.binarizedInput().copy();
             PackedActivations p = engine.packedInput(c.name());
             assertNotNull(p, c.name());
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
+            for (int y = 0; y < signs.h; y++)
+                for (int x = 0; x < signs.w; x++)
                     for (int ch = 0; ch < c.inChannels(); ch++) {
                         float s = signs.get(0, y, x, ch);
                         if (c.activationBinarizer() instanceof bnnsr.binarize.DorefaActivations) s = s == 0 ? -1 : 1;   // levels
@@ -132,6 +132,11 @@ class ExportParityTest {
 
     @Test void bsrnXnorX3() { assertParity(trained(options("bsrn", 3, 8, 1).with("binarizer", "xnor"), 13), 8, 7); }
 
+    @Test void vdsr() {
+        for (String arch : new String[] {"vdsr", "vdsr-bam", "vdsr-bnn", "vdsr-xnor"})
+            assertParity(trained(options(arch, 2, 8, 3), 16), 6, 7);
+    }
+
     @Test void bsrn() { assertParity(trained(options("bsrn", 2, 8, 2), 6), 9, 11); }
 
     @Test void bsrnX4WithoutLbReLU() { assertParity(trained(options("bsrn", 4, 8, 1).with("lb_act", "none"), 7), 7, 6); }
@@ -139,14 +144,14 @@ class ExportParityTest {
     @Test void bsrnBnn() { assertParity(trained(options("bsrn", 2, 8, 1).with("binarizer", "bnn"), 8), 9, 11); }
 
     @Test void packedFileGivesTheSameOutputAndTilesExactly(@TempDir Path dir) throws IOException {
-        for (String arch : new String[] {"srresnet", "srresnet-bam", "srresnet-bnn", "srresnet-xnor", "srresnet-dorefa", "bsrn"}) {
-            Model m = trained(options(arch, 2, 8, arch.equals("bsrn") ? 1 : 2), 9);
+        for (String arch : new String[] {"srresnet", "srresnet-bam", "srresnet-bnn", "srresnet-xnor", "srresnet-dorefa", "vdsr-bam", "bsrn"}) {
+            Model m = trained(options(arch, 2, 8, arch.equals("bsrn") ? 1 : arch.startsWith("vdsr") ? 3 : 2), 9);
             Path f = dir.resolve(arch + ".safetensors");
             Exporter.export(m).write(f);
             InferenceNetwork net = Networks.load(f, null);
             assertInstanceOf(EngineNetwork.class, net);
             Tensor lr = TestNetworks.tensor(10, 8, 3);
-            assertTrue(maxAbsDiff(m.forward(lr, false).copy().data, net.run(lr).data) < TOL, arch);
+            assertTrue(maxAbsDiff(m.forward(bnnsr.arch.ModelInput.prepare(m.options(), lr), false).copy().data, net.run(lr).data) < TOL, arch);
             TilerTest.assertTilingExact(net);
         }
     }
@@ -185,7 +190,7 @@ class ExportParityTest {
     }
 
     @Test void unsupportedSchemesAreRejectedWithOneLine() {
-        for (String arch : new String[] {"srresnet-abc", "srresnet-ma", "vdsr-bam"}) {
+        for (String arch : new String[] {"srresnet-abc", "srresnet-ma", "vdsr-abc"}) {
             Model m = Architectures.create(options(arch, 2, 8, arch.startsWith("vdsr") ? 3 : 2), 1);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Exporter.export(m), arch);
             assertTrue(e.getMessage().startsWith("cannot export " + arch + ":"), e.getMessage());
