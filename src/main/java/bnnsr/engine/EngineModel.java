@@ -1,8 +1,7 @@
 package bnnsr.engine;
 
-import bnnsr.image.FloatImage;
+import bnnsr.arch.ModelInput;
 import bnnsr.nn.BilinearUpsample;
-import bnnsr.resample.MatlabBicubic;
 import bnnsr.nn.Conv2d;
 import bnnsr.nn.Elementwise;
 import bnnsr.nn.Layer;
@@ -95,7 +94,7 @@ public final class EngineModel {
             };
             case Node.PixelShuffle p -> layer(new PixelShuffle(p.r()), p.in());
             case Node.Bilinear b -> layer(new BilinearUpsample(b.scale()), b.in());
-            case Node.Bicubic b -> v -> bicubic(v.get(b.in()), b.scale());
+            case Node.Bicubic b -> v -> ModelInput.bicubic(v.get(b.in()), b.scale());
             case Node.Add a -> new Step() {
                 Tensor y;
                 @Override public Tensor run(Map<String, Tensor> v) {
@@ -119,18 +118,6 @@ public final class EngineModel {
                 }
             };
         };
-    }
-
-    /** What {@code ModelInput.prepare} feeds a network defined on the bicubic-upsampled image, one image at a time. */
-    private static Tensor bicubic(Tensor x, int scale) {
-        Tensor up = new Tensor(x.n, x.h * scale, x.w * scale, x.c);
-        int plane = x.h * x.w * x.c;
-        for (int i = 0; i < x.n; i++) {
-            float[] img = java.util.Arrays.copyOfRange(x.data, i * plane, (i + 1) * plane);
-            FloatImage u = MatlabBicubic.imresize(new FloatImage(x.h, x.w, x.c, img, 8), scale);
-            System.arraycopy(u.data, 0, up.data, i * u.data.length, u.data.length);
-        }
-        return up;
     }
 
     private static Step layer(Layer l, String in) { return v -> l.forward(v.get(in), false); }
