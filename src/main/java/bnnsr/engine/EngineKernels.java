@@ -57,9 +57,12 @@ final class EngineKernels {
 
     /**
      * Packs bit = signs.bit(c, S) for S = sum_i b_i * A_i, b_i = s[i] * stat[i][p] (s null: b_i = 1); the
-     * sources {@code src[i]} (data of tensors shaped like x0) and their statistics come from the caller.
+     * sources {@code src[i]} (data of tensors shaped like x0) and their statistics come from the caller, except
+     * where {@code computeStat[i]}: then the statistic is computed here, pixel by pixel, into {@code stat[i]} (the
+     * pixel's channels are read once from memory for both).
      */
-    static void accumulatePack(Tensor x0, float[][] src, float[] s, float[][] stat, SignThresholds signs, PackedActivations out) {
+    static void accumulatePack(Tensor x0, float[][] src, float[] s, float[][] stat, boolean[] computeStat, SignThresholds signs,
+                               PackedActivations out) {
         int c = x0.c, w = x0.w;
         float[] below = signs.below, above = signs.above;
         boolean whole = c % L == 0;
@@ -68,6 +71,9 @@ final class EngineKernels {
                 int img = r / x0.h, y = r % x0.h;
                 for (int px = 0; px < w; px++) {
                     int p = r * w + px, base = p * c, di = out.index(img, y, px);
+                    if (s != null)
+                        for (int i = 0; i < src.length; i++)
+                            if (computeStat[i]) stat[i][p] = meanAbs(src[i], base, c);
                     if (whole) {
                         packWhole(src, s, stat, p, base, c, below, above, out.bits, di, out.words);
                         continue;
@@ -90,6 +96,13 @@ final class EngineKernels {
                 }
             }
         });
+    }
+
+    /** mean_c |x| of one pixel, the sum in double in channel order, as {@link #meanAbs(Tensor, Tensor)}. */
+    private static float meanAbs(float[] x, int base, int c) {
+        double sum = 0;
+        for (int j = base, end = base + c; j < end; j++) sum += Math.abs(x[j]);
+        return (float) (sum / c);
     }
 
     /** One pixel when the channels are whole vectors (48 for BSRN, 64 for SRResNet): no masks. */

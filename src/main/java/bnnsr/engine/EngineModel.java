@@ -132,12 +132,22 @@ public final class EngineModel {
 
         void newPass() { fresh.clear(); }
 
+        /** The map of tensor {@code name} (values {@code a}), computed now unless this pass has it already. */
         Tensor get(String name, Tensor a) {
+            boolean known = has(name);
+            Tensor e = buffer(name, a);
+            if (!known) EngineKernels.meanAbs(a, e);
+            return e;
+        }
+
+        boolean has(String name) { return fresh.contains(name); }
+
+        /** The buffer of tensor {@code name}'s map, which the caller fills if not {@link #has} it yet this pass. */
+        Tensor buffer(String name, Tensor a) {
             Tensor e = buffers.get(name);
             if (fresh.contains(name)) return e;
             e = Tensor.reuse(e, a.n, a.h, a.w, 1);
             buffers.put(name, e);
-            EngineKernels.meanAbs(a, e);
             fresh.add(name);
             return e;
         }
@@ -151,6 +161,7 @@ public final class EngineModel {
         private final SignThresholds signs;
         private final MeanAbsCache cache;
         private final float[][] sources, statistics;
+        private final boolean[] computeStat;
         private Tensor y;
         private PackedActivations packed;
 
@@ -159,6 +170,7 @@ public final class EngineModel {
             this.cache = cache;
             this.sources = new float[node.sources().size()][];
             this.statistics = new float[node.sources().size()][];
+            this.computeStat = new boolean[node.sources().size()];
             String p = node.name() + ".";
             weights = PackedWeights.fromFileLayout(m.words(p + "weight_bits"), node.cout(), node.cin(), node.k());
             if (node.levels()) {
@@ -189,9 +201,12 @@ public final class EngineModel {
                 for (int i = 0; i < sources.length; i++) {
                     Tensor a = v.get(src.get(i));
                     sources[i] = a.data;
-                    statistics[i] = s == null ? null : cache.get(src.get(i), a).data;
+                    if (s == null) continue;
+                    // a statistic not computed yet this pass (this conv's own input) is computed while accumulating
+                    computeStat[i] = !cache.has(src.get(i));
+                    statistics[i] = cache.buffer(src.get(i), a).data;
                 }
-                EngineKernels.accumulatePack(x0, sources, s, statistics, signs, packed);
+                EngineKernels.accumulatePack(x0, sources, s, statistics, computeStat, signs, packed);
             }
             y = Tensor.reuse(y, x0.n, x0.h, x0.w, node.cout());
             if (node.residual() != null) System.arraycopy(v.get(node.residual()).data, 0, y.data, 0, y.size());

@@ -52,9 +52,14 @@ class EngineKernelsTest {
                     }
                     SignThresholds t = SignThresholds.ofScaleShift(scale, shift);
                     PackedActivations fast = new PackedActivations(1, 4, 6, c, 1), slow = new PackedActivations(1, 4, 6, c, 1);
-                    EngineKernels.accumulatePack(a[0], src, s, stat, t, fast);
                     ScalarEngineKernels.accumulatePack(a, s, e, t, slow);
+                    // the last source's statistic computed on the fly, as for a conv's own input
+                    boolean[] compute = new boolean[n];
+                    compute[n - 1] = true;
+                    stat[n - 1] = new float[4 * 6];
+                    EngineKernels.accumulatePack(a[0], src, s, stat, compute, t, fast);
                     assertArrayEquals(slow.bits, fast.bits, "c=" + c + " n=" + n + " statistic=" + statistic);
+                    if (statistic) assertArrayEquals(e[n - 1].data, stat[n - 1]);
                 }
     }
 
