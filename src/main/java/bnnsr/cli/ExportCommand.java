@@ -22,10 +22,11 @@ import java.util.concurrent.Callable;
 
 /** {@code bnnsr export CKPT -o MODEL}: a trained float model or checkpoint -> a packed deployment model. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Turns a trained model (model_latest.safetensors, or a training checkpoint) into a packed",
-                "deployment model for the inference engine: binary weights 1 bit each with BAM's weight accumulation",
-                "resolved, BN folded into exact sign thresholds, FP layers float32 (safetensors, written atomically).",
-                "Supported: srresnet, srresnet-bnn, srresnet-bam, bsrn (bnn or bam)."})
+        description = {"Turns a trained model (model_latest.safetensors or a training checkpoint)",
+                "into a packed deployment model for the inference engine: binary weights",
+                "1 bit each (BAM's weight accumulation resolved), BN folded into exact sign",
+                "thresholds, FP layers float32; safetensors, written atomically.",
+                "Supported: srresnet, vdsr, bsrn and their bnn, xnor, dorefa, bam variants."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CKPT", description = "a bnnsr model or training checkpoint file")
     Path input;
