@@ -31,7 +31,22 @@ public final class EngineModel {
 
     public EngineModel(PackedModel model) {
         this.model = model;
-        for (Node n : model.nodes) {
+        Map<String, Integer> readers = new HashMap<>();
+        for (Node n : model.nodes) for (String in : n.inputs()) readers.merge(in, 1, Integer::sum);
+        List<Node> nodes = model.nodes;
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            // a ReLU that alone reads a binary conv's output runs in the conv's epilogue and passes the tensor on
+            if (n instanceof Node.BinaryConv b && b.residual() == null && i + 1 < nodes.size()
+                    && nodes.get(i + 1) instanceof Node.Activation a && a.slope() == 0f && a.in().equals(b.out())
+                    && readers.get(b.out()) == 1) {
+                steps.add(new BinaryStep(b, model, stats, true));
+                steps.add(v -> v.get(a.in()));
+                outs.add(b.out());
+                outs.add(a.out());
+                i++;
+                continue;
+            }
             steps.add(step(n));
             outs.add(n.out());
         }
@@ -104,7 +119,7 @@ public final class EngineModel {
                     return y;
                 }
             };
-            case Node.BinaryConv b -> new BinaryStep(b, model, stats);
+            case Node.BinaryConv b -> new BinaryStep(b, model, stats, false);
             case Node.BoxScale b -> new Step() {
                 final float[] bias = model.floats(b.name() + ".bias");
                 Tensor k, y;
@@ -162,11 +177,14 @@ public final class EngineModel {
         private final MeanAbsCache cache;
         private final float[][] sources, statistics;
         private final boolean[] computeStat;
+        /** The ReLU that follows runs in the epilogue. */
+        private final boolean relu;
         private Tensor y;
         private PackedActivations packed;
 
-        BinaryStep(Node.BinaryConv node, PackedModel m, MeanAbsCache cache) {
+        BinaryStep(Node.BinaryConv node, PackedModel m, MeanAbsCache cache, boolean relu) {
             this.node = node;
+            this.relu = relu;
             this.cache = cache;
             this.sources = new float[node.sources().size()][];
             this.statistics = new float[node.sources().size()][];
@@ -210,7 +228,8 @@ public final class EngineModel {
             }
             y = Tensor.reuse(y, x0.n, x0.h, x0.w, node.cout());
             if (node.residual() != null) System.arraycopy(v.get(node.residual()).data, 0, y.data, 0, y.size());
-            ops.conv(packed, weights, alpha, beta, node.residual() != null, y);
+            if (relu) ops.convRelu(packed, weights, alpha, beta, y);
+            else ops.conv(packed, weights, alpha, beta, node.residual() != null, y);
             return y;
         }
     }
