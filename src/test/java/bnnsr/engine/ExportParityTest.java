@@ -190,10 +190,15 @@ class ExportParityTest {
     }
 
     @Test void unsupportedSchemesAreRejectedWithOneLine() {
-        for (String arch : new String[] {"srresnet-abc", "srresnet-ma", "vdsr-abc"}) {
-            Model m = Architectures.create(options(arch, 2, 8, arch.startsWith("vdsr") ? 3 : 2), 1);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Exporter.export(m), arch);
-            assertTrue(e.getMessage().startsWith("cannot export " + arch + ":"), e.getMessage());
+        List<ArchOptions> cases = new ArrayList<>();
+        for (String arch : new String[] {"srresnet-abc", "srresnet-ma", "vdsr-abc"})
+            cases.add(options(arch, 2, 8, arch.startsWith("vdsr") ? 3 : 2));
+        cases.add(options("srresnet-bam", 2, 8, 1).with("binarizer", "bam:mean"));
+        cases.add(options("srresnet-bam", 2, 8, 1).with("binarizer", "bam:a32"));
+        for (ArchOptions o : cases) {
+            Model m = Architectures.create(o, 1);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Exporter.export(m), o.toString());
+            assertTrue(e.getMessage().startsWith("cannot export " + o.arch() + ":"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
     }
