@@ -29,37 +29,41 @@ final class EngineKernels {
 
     /** e[p] = (float) (sum_c |a[p, c]| / c), the sum in double in channel order. */
     static void meanAbs(Tensor a, Tensor e) {
-        int c = a.c, pixels = a.n * a.h * a.w;
-        float[] x = a.data, out = e.data;
-        Parallel.forRange(pixels, (p0, p1) -> {
-            int p = p0;
-            for (; p + 4 <= p1; p += 4) {
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int b = p * c;
-                for (int j = 0; j < c; j++) {
-                    s0 += Math.abs(x[b + j]);
-                    s1 += Math.abs(x[b + c + j]);
-                    s2 += Math.abs(x[b + 2 * c + j]);
-                    s3 += Math.abs(x[b + 3 * c + j]);
-                }
-                out[p] = (float) (s0 / c);
-                out[p + 1] = (float) (s1 / c);
-                out[p + 2] = (float) (s2 / c);
-                out[p + 3] = (float) (s3 / c);
+        Parallel.forRange(a.n * a.h * a.w, (p0, p1) -> meanAbs(a.data, a.c, p0, p1, e.data));
+    }
+
+    /**
+     * {@link #meanAbs(Tensor, Tensor)} for pixels [p0, p1): four pixels at a time, each summed in its own
+     * accumulator in channel order (one pixel's double adds form a dependency chain; four chains hide the latency).
+     */
+    private static void meanAbs(float[] x, int c, int p0, int p1, float[] out) {
+        int p = p0;
+        for (; p + 4 <= p1; p += 4) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int b = p * c;
+            for (int j = 0; j < c; j++) {
+                s0 += Math.abs(x[b + j]);
+                s1 += Math.abs(x[b + c + j]);
+                s2 += Math.abs(x[b + 2 * c + j]);
+                s3 += Math.abs(x[b + 3 * c + j]);
             }
-            for (; p < p1; p++) {
-                double s = 0;
-                for (int j = p * c, end = j + c; j < end; j++) s += Math.abs(x[j]);
-                out[p] = (float) (s / c);
-            }
-        });
+            out[p] = (float) (s0 / c);
+            out[p + 1] = (float) (s1 / c);
+            out[p + 2] = (float) (s2 / c);
+            out[p + 3] = (float) (s3 / c);
+        }
+        for (; p < p1; p++) {
+            double s = 0;
+            for (int j = p * c, end = j + c; j < end; j++) s += Math.abs(x[j]);
+            out[p] = (float) (s / c);
+        }
     }
 
     /**
      * Packs bit = signs.bit(c, S) for S = sum_i b_i * A_i, b_i = s[i] * stat[i][p] (s null: b_i = 1); the
      * sources {@code src[i]} (data of tensors shaped like x0) and their statistics come from the caller, except
-     * where {@code computeStat[i]}: then the statistic is computed here, pixel by pixel, into {@code stat[i]} (the
-     * pixel's channels are read once from memory for both).
+     * where {@code computeStat[i]}: then the statistic is computed here into {@code stat[i]}, a row at a time just
+     * before that row is accumulated (the row's floats are then read from cache, not memory, the second time).
      */
     static void accumulatePack(Tensor x0, float[][] src, float[] s, float[][] stat, boolean[] computeStat, SignThresholds signs,
                                PackedActivations out) {
@@ -69,11 +73,11 @@ final class EngineKernels {
         Parallel.forRange(x0.n * x0.h, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int img = r / x0.h, y = r % x0.h;
+                if (s != null)
+                    for (int i = 0; i < src.length; i++)
+                        if (computeStat[i]) meanAbs(src[i], c, r * w, (r + 1) * w, stat[i]);
                 for (int px = 0; px < w; px++) {
                     int p = r * w + px, base = p * c, di = out.index(img, y, px);
-                    if (s != null)
-                        for (int i = 0; i < src.length; i++)
-                            if (computeStat[i]) stat[i][p] = meanAbs(src[i], base, c);
                     if (whole) {
                         packWhole(src, s, stat, p, base, c, below, above, out.bits, di, out.words);
                         continue;
@@ -96,13 +100,6 @@ final class EngineKernels {
                 }
             }
         });
-    }
-
-    /** mean_c |x| of one pixel, the sum in double in channel order, as {@link #meanAbs(Tensor, Tensor)}. */
-    private static float meanAbs(float[] x, int base, int c) {
-        double sum = 0;
-        for (int j = base, end = base + c; j < end; j++) sum += Math.abs(x[j]);
-        return (float) (sum / c);
     }
 
     /** One pixel when the channels are whole vectors (48 for BSRN, 64 for SRResNet): no masks. */
