@@ -15,7 +15,10 @@ import java.util.Map;
 
 /**
  * Runs a {@link PackedModel}: full-precision nodes through the same {@code nn} layers training uses (so they give
- * the training forward's floats), binary convs through {@link BinaryConvOps#fast()}.
+ * the training forward's floats), binary convs through {@link BinaryConvOps#fast()}, and the float work around
+ * them (BAM's accumulation and statistics, activations, XNOR's scale) through {@link EngineKernels}, fused but with
+ * the training code's float operations: the output equals the training forward's bit for bit
+ * ({@code ExportParityTest}). A ReLU that alone reads a binary conv's output runs in that conv's epilogue.
  * <p>
  * Buffers belong to the steps and are reused across calls of the same input size, so one instance serves one
  * caller at a time (create one per thread; they share nothing mutable but the thread pool). The returned tensor
