@@ -109,6 +109,13 @@ public final class BSRN implements Layer {
         return dx;
     }
 
+    /** The parts, for graph export: f = head(x), output = tail(body(f) + f). */
+    public Sequential head() { return head; }
+
+    public Sequential body() { return body; }
+
+    public Sequential tail() { return tail; }
+
     @Override public List<Param> params() {
         List<Param> p = new ArrayList<>(head.params());
         p.addAll(body.params());

@@ -89,6 +89,17 @@ public final class MSRResNet implements Layer {
         return dx;
     }
 
+    /** The parts, for graph export: output = tail(upsample(body(head(x)))) + base(x). */
+    public Sequential head() { return head; }
+
+    public Sequential body() { return body; }
+
+    public Sequential upsample() { return upsample; }
+
+    public Sequential tail() { return tail; }
+
+    public BilinearUpsample base() { return base; }
+
     /** In PyTorch's registration order: conv_first, body.*, upconv1, upconv2, conv_hr, conv_last. */
     @Override public List<Param> params() {
         List<Param> ps = new ArrayList<>(head.params());

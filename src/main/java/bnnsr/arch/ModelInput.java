@@ -20,8 +20,12 @@ public final class ModelInput {
 
     /** The network input for an NHWC batch of LR images (the batch itself when no upsampling is needed). */
     public static Tensor prepare(ArchOptions o, Tensor lr) {
-        if (!BinaryOptions.takesUpsampledInput(o)) return lr;
-        int s = o.scale(), plane = lr.h * lr.w * lr.c;
+        return BinaryOptions.takesUpsampledInput(o) ? bicubic(lr, o.scale()) : lr;
+    }
+
+    /** Each image of an NHWC batch upsampled by MATLAB bicubic (a new tensor). */
+    public static Tensor bicubic(Tensor lr, int s) {
+        int plane = lr.h * lr.w * lr.c;
         Tensor up = new Tensor(lr.n, lr.h * s, lr.w * s, lr.c);
         for (int i = 0; i < lr.n; i++) {
             float[] img = java.util.Arrays.copyOfRange(lr.data, i * plane, (i + 1) * plane);

@@ -70,6 +70,9 @@ public final class BamWeights implements WeightBinarizer {
         }
     }
 
+    /** E(|W_n|) per output channel; none for the gradient-check surrogate, whose "signs" are not +-1. */
+    @Override public float[] channelScales() { return group.surrogate() ? null : scale; }
+
     private float sign(float v) { return group.surrogate() ? v : Sign.of(v); }
 
     /** The per-output-channel scales E(|W_n|) of the last forward. */

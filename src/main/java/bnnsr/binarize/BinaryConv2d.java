@@ -23,6 +23,13 @@ import java.util.function.Function;
  * <p>
  * The convolution itself runs through {@link ConvOps#get()} on the float values of the binarized operands (the
  * training path); gradients go back through ConvOps and the binarizers' STEs.
+ * <p>
+ * <b>Rounding.</b> When the effective weights are signs times one scale per output channel
+ * ({@link WeightBinarizer#channelScales()}: BNN, XNOR, DoReFa, Ma, BAM), the forward convolves with the +-1 signs
+ * (on +-1 inputs an exact integer in float, |sum| &lt; 2^24) and then computes {@code exact * |scale[o]| + bias[o]}
+ * (a float multiply, then a float add): what the packed engine computes, so deployment reproduces the training
+ * forward's floats and hence its signs bit for bit. Mathematically it is the same function, so the backward keeps
+ * using the effective weights.
  */
 public final class BinaryConv2d implements Layer {
     /** What a padded tap of a binary conv's input contributes: zero. Recorded in model metadata. */
@@ -35,7 +42,7 @@ public final class BinaryConv2d implements Layer {
     private final Param weight, bias;
     private final WeightBinarizer weights;
     private final ActivationBinarizer activations;
-    private final float[] wEff, wHwio, dwHwio, dwOihw, db;
+    private final float[] wEff, wHwio, dwHwio, dwOihw, db, signHwio, signOihw, channelScale;
     private Tensor conv, y, dConv, dScale, dxb;
 
     /**
@@ -63,6 +70,9 @@ public final class BinaryConv2d implements Layer {
         dwHwio = new float[size];
         dwOihw = new float[size];
         db = new float[cout];
+        signHwio = new float[size];
+        signOihw = new float[size];
+        channelScale = new float[cout];
     }
 
     @Override public Tensor forward(Tensor x, boolean training) {
@@ -70,23 +80,65 @@ public final class BinaryConv2d implements Layer {
         Tensor xb = activations.forward(x, training);
         weights.forward(wEff);
         Conv2d.oihwToHwio(wEff, wHwio, cout, cin, k);
+        boolean factored = factor(wEff, signOihw, channelScale);
+        if (factored) Conv2d.oihwToHwio(signOihw, signHwio, cout, cin, k);
         y = Tensor.reuse(y, x.n, x.h, x.w, cout);
         Tensor scale = activations.outputScale();
         float[] b = bias == null ? null : bias.value;
         ConvOps ops = ConvOps.get();
         if (ops instanceof BinaryConvProbe probe) probe.binaryConv(this, xb);
-        if (scale == null) {
+        if (scale == null && !factored) {
             ops.forward(xb, wHwio, b, k, y);
             return y;
         }
         conv = Tensor.reuse(conv, x.n, x.h, x.w, cout);
-        ops.forward(xb, wHwio, null, k, conv);
-        float[] sc = scale.data, cv = conv.data, out = y.data;
+        ops.forward(xb, factored ? signHwio : wHwio, null, k, conv);
+        float[] cs = channelScale, cv = conv.data, out = y.data;
+        if (scale == null) {
+            Work.range(x.n * x.h * x.w, (p0, p1) -> {
+                for (int p = p0; p < p1; p++)
+                    for (int o = 0, j = p * cout; o < cout; o++, j++) out[j] = cv[j] * cs[o] + (b == null ? 0f : b[o]);
+            });
+            return y;
+        }
+        float[] sc = scale.data;
         Work.range(x.n * x.h * x.w, (p0, p1) -> {
             for (int p = p0; p < p1; p++)
-                for (int o = 0, j = p * cout; o < cout; o++, j++) out[j] = cv[j] * sc[p] + (b == null ? 0f : b[o]);
+                for (int o = 0, j = p * cout; o < cout; o++, j++) {
+                    // the backward's dScale needs conv with the effective weights: keep exact * scale
+                    if (factored) cv[j] *= cs[o];
+                    out[j] = cv[j] * sc[p] + (b == null ? 0f : b[o]);
+                }
         });
         return y;
+    }
+
+    /**
+     * Splits effective weights that are Sign times one scale per output channel into +-1 signs (OIHW) and
+     * non-negative scales, so that {@code signs[j] * scales[o] == eff[j]} exactly; false (outputs untouched) when
+     * the weight binarizer has no such form. The sign of a negative scale (Ma's gain may turn negative) moves into
+     * the signs; a zero scale keeps the sign bit of its +-0 weights.
+     */
+    private boolean factor(float[] eff, float[] signs, float[] scales) {
+        float[] s = weights.channelScales();
+        if (s == null) return false;
+        int cols = eff.length / cout;
+        for (int o = 0; o < cout; o++) {
+            scales[o] = Math.abs(s[o]);
+            for (int j = o * cols; j < (o + 1) * cols; j++) signs[j] = Math.copySign(1f, eff[j]);
+        }
+        return true;
+    }
+
+    /**
+     * The weights a deployment engine needs: runs the weight binarizer and writes the +-1 signs (OIHW) and the
+     * per-output-channel scales the forward multiplies the exact sign convolution by (see the class comment).
+     * False when the weights are not of that form (ABC-Net's several bases, the gradient-check surrogates).
+     */
+    public boolean binaryWeights(float[] signsOihw, float[] scales) {
+        float[] eff = new float[weight.size()];
+        weights.forward(eff);
+        return factor(eff, signsOihw, scales);
     }
 
     @Override public Tensor backward(Tensor dy) {

@@ -38,6 +38,8 @@ public final class GainWeights implements WeightBinarizer {
         }
     }
 
+    @Override public float[] channelScales() { return gain.value; }
+
     public Param gain() { return gain; }
 
     @Override public Param latent() { return latent; }

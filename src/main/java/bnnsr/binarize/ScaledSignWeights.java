@@ -22,7 +22,7 @@ public final class ScaledSignWeights implements WeightBinarizer {
     private final boolean perChannel;
     private final Gradient gradient;
     private final int groups, groupSize;
-    private final float[] scale;
+    private final float[] scale, channelScale;
 
     public ScaledSignWeights(Param latent, boolean perChannel, Gradient gradient) {
         this.latent = latent;
@@ -31,6 +31,7 @@ public final class ScaledSignWeights implements WeightBinarizer {
         this.groups = perChannel ? latent.shape[0] : 1;
         this.groupSize = latent.size() / groups;
         this.scale = new float[groups];
+        this.channelScale = new float[latent.shape[0]];
     }
 
     public static ScaledSignWeights xnor(Param latent) { return new ScaledSignWeights(latent, true, Gradient.STE_WITH_SCALE); }
@@ -47,7 +48,10 @@ public final class ScaledSignWeights implements WeightBinarizer {
             scale[gi] = a;
             for (int j = from; j < to; j++) out[j] = Sign.of(w[j]) * a;
         }
+        for (int o = 0; o < channelScale.length; o++) channelScale[o] = scale[perChannel ? o : 0];
     }
+
+    @Override public float[] channelScales() { return channelScale; }
 
     @Override public void backward(float[] g) {
         float[] w = latent.value, gw = latent.grad;

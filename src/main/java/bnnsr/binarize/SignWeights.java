@@ -6,7 +6,15 @@ import bnnsr.nn.Param;
 public final class SignWeights implements WeightBinarizer {
     private final Param latent;
 
-    public SignWeights(Param latent) { this.latent = latent; }
+    private final float[] ones;
+
+    public SignWeights(Param latent) {
+        this.latent = latent;
+        this.ones = new float[latent.shape[0]];
+        java.util.Arrays.fill(ones, 1f);
+    }
+
+    @Override public float[] channelScales() { return ones; }
 
     @Override public void forward(float[] out) {
         float[] w = latent.value;

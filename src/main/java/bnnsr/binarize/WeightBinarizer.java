@@ -29,6 +29,12 @@ public interface WeightBinarizer {
     /** This binarizer's own trainable parameters (scales, gains, weight-BN affine), with full names. */
     default List<Param> params() { return List.of(); }
 
+    /**
+     * When the effective weights of the last {@link #forward} are Sign(...) times one scale per output channel: those
+     * scales (length cout; read-only, valid until the next forward). Null otherwise (several bases, surrogates).
+     */
+    default float[] channelScales() { return null; }
+
     /** Number of binary weight tensors the conv needs at inference (ABC-Net: one per base). */
     default int bases() { return 1; }
 

@@ -1,12 +1,15 @@
 package bnnsr.cli;
 
+import bnnsr.arch.Architectures;
 import bnnsr.engine.LayerBench;
+import bnnsr.engine.ModelBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,15 +17,24 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bnnsr bench engine}: the binary layer against the fp32 layer of the same shape, and the popcount kernel
- * alone (end-to-end models join once the packed models exist; "models" is empty until then).
+ * {@code bnnsr bench engine}: the binary layer against the fp32 layer of the same shape, the popcount kernel
+ * alone, and end-to-end packed models (full-size, random weights) on one LR image with their file sizes.
  */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = "Inference engine speed: one 3x3 64->64 layer on 256x256, binary (sign packing + popcount conv "
-                + "+ scale/bias epilogue) vs fp32, and the popcount kernel alone in TBOP/s (BOPs = 2 x binary MACs).")
+                + "+ scale/bias epilogue) vs fp32, and the popcount kernel alone in TBOP/s (BOPs = 2 x binary MACs); then "
+                + "end-to-end packed models (full size, random weights) on one LR image: ms, speed-up over srresnet, file size.")
 final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", description = "layer bench height and width (default: ${DEFAULT-VALUE})") int size;
     @Option(names = "--channels", defaultValue = "64", description = "layer bench channels in and out (default: ${DEFAULT-VALUE})") int channels;
+    @Option(names = "--models", split = ",", defaultValue = "srresnet,srresnet-bam,bsrn",
+            description = "architectures run end to end, comma-separated; 'none' for the layer only (default: ${DEFAULT-VALUE})")
+    List<String> models;
+    @Option(names = "--model-scale", defaultValue = "4", description = "their upscaling factor (default: ${DEFAULT-VALUE})") int modelScale;
+    @Option(names = "--lr", defaultValue = "320x180", paramLabel = "WxH", description = "their LR input size (default: ${DEFAULT-VALUE}, a 720p output at x4)")
+    String lr;
+    @Option(names = "--model-reps", defaultValue = "3", description = "timed runs per model, after one untimed unless --warmup 0 (default: ${DEFAULT-VALUE})")
+    int modelReps;
     @Mixin BenchCommand.Options common;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -30,6 +42,11 @@ final class BenchEngineCommand implements Callable<Integer> {
         if (size < 1 || channels < 1) throw new UserException("--size and --channels must be positive");
         if ((long) size * size * channels > Integer.MAX_VALUE - 8) throw new UserException("layer too large");
         common.apply();
+        List<String> archs = models.size() == 1 && models.get(0).equals("none") ? List.of() : models;
+        int[] lrSize = lrSize();
+        if (modelReps < 1) throw new UserException("--model-reps must be at least 1, got " + modelReps);
+        for (String a : archs)
+            if (!Architectures.names().contains(a)) throw new UserException("unknown architecture '" + a + "' in --models");
         LayerBench.Result r = LayerBench.run(size, size, channels, channels, common.warmup > 0 ? 0.5 : 0, body -> common.time(body).seconds());
         PrintWriter out = spec.commandLine().getOut();
         print(r, out);
@@ -48,9 +65,54 @@ final class BenchEngineCommand implements Callable<Integer> {
         layer.put("channels", channels);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("layer", layer);
-        json.put("models", List.of());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (!archs.isEmpty()) {
+            List<ModelBench.Result> results;
+            try {
+                results = ModelBench.run(archs, modelScale, lrSize[1], lrSize[0],
+                        body -> BenchCommand.Options.time(body, common.warmup > 0 ? 1 : 0, 0, modelReps).seconds());
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            printModels(results, lrSize, out);
+            for (ModelBench.Result m : results) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("arch", m.arch());
+                row.put("scale", m.scale());
+                row.put("ms", m.ms());
+                row.put("ratio_to_fp", Double.isNaN(m.ratioToFp()) ? null : m.ratioToFp());
+                row.put("bytes", m.bytes());
+                row.put("binary_ms", m.binaryMs());
+                row.put("fp_conv_ms", m.fpConvMs());
+                row.put("other_ms", m.otherMs());
+                row.put("lr", lrSize[0] + "x" + lrSize[1]);
+                rows.add(row);
+            }
+        }
+        json.put("models", rows);
         common.writeJson(json);
         return 0;
+    }
+
+    private int[] lrSize() {
+        String[] p = lr.toLowerCase(Locale.ROOT).split("x");
+        try {
+            int w = Integer.parseInt(p[0].trim()), h = Integer.parseInt(p[1].trim());
+            if (p.length != 2 || w < 1 || h < 1) throw new NumberFormatException();
+            return new int[] {w, h};
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            throw new UserException("--lr must be WxH with positive sizes, got '" + lr + "'");
+        }
+    }
+
+    static void printModels(List<ModelBench.Result> results, int[] lr, PrintWriter out) {
+        out.printf(Locale.ROOT, "%nmodels: end to end on a %dx%d LR input (one profiled run split into binary / FP conv / other steps)%n", lr[0], lr[1]);
+        out.printf(Locale.ROOT, "| %-14s | %5s | %10s | %11s | %12s | %24s |%n", "arch", "scale", "ms", "vs srresnet", "bytes", "binary / fp conv / other");
+        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%n", "-".repeat(16), "-".repeat(7), "-".repeat(12), "-".repeat(13), "-".repeat(14), "-".repeat(26));
+        for (ModelBench.Result m : results)
+            out.printf(Locale.ROOT, "| %-14s | %5d | %10.1f | %10.2fx | %,12d | %7.0f / %7.0f / %6.0f |%n", m.arch(), m.scale(), m.ms(),
+                    m.ratioToFp(), m.bytes(), m.binaryMs(), m.fpConvMs(), m.otherMs());
+        out.flush();
     }
 
     static void print(LayerBench.Result r, PrintWriter out) {

@@ -4,6 +4,8 @@ import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Complexity;
 import bnnsr.arch.Model;
+import bnnsr.engine.PackedModel;
+import bnnsr.io.SafeTensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine.Command;
@@ -30,7 +32,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--scale", description = "upscaling factor (2, 3, 4)")
     Integer scale;
 
-    @Option(names = "--model", description = "a model or checkpoint file (its metadata names the architecture)")
+    @Option(names = "--model", description = "a model, checkpoint or packed model file (its metadata names the architecture)")
     Path model;
 
     @Option(names = "--channels", description = "feature channels (default: the architecture's)")
@@ -45,10 +47,12 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON")
     Path json;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override public Integer call() throws IOException {
         Model m = load();
         Complexity c = Complexity.of(m);
-        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s x%d%n", c.arch(), c.scale());
         out.printf(Locale.ROOT, "  params       fp %,d + binary %,d = %,d  (%.1fK; FP + binary/32 = %.1fK)%n",
                 c.fpParams(), c.binaryParams(), c.totalParams(), c.totalParams() / 1e3, c.paramsFpEquivalent() / 1e3);
@@ -58,6 +62,7 @@ public final class InfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  packed model %,d bytes (%.2f MB; binary weights 1 bit, FP 32 bits)%n",
                 c.packedBytes(), c.packedBytes() / 1e6);
         if (json != null) writeJson(c);
+        out.flush();
         return 0;
     }
 
@@ -66,6 +71,9 @@ public final class InfoCommand implements Callable<Integer> {
             if (!Files.isRegularFile(model)) throw new UserException("no such model file: " + model);
             ArchOptions given = arch == null ? null : new ArchOptions(arch, scale == null ? 4 : scale, 1, 0);
             try {
+                // a packed model records the options of the model it was exported from: the same complexity
+                if (PackedModel.FORMAT.equals(SafeTensors.read(model).metadata().get("format")))
+                    return Architectures.create(ArchOptions.fromJson(PackedModel.read(model).options), 0);
                 return Model.load(model, given);
             } catch (IOException | IllegalArgumentException e) {
                 throw new UserException(e.getMessage());

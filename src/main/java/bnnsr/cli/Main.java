@@ -22,6 +22,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new TrainCommand());
         cl.addSubcommand(new UpscaleCommand());
         cl.addSubcommand(new InfoCommand());
+        cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new BenchCommand());
         Cli.configure(cl);
         return cl;

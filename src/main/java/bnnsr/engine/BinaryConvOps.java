@@ -31,6 +31,12 @@ public interface BinaryConvOps {
     void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor y);
 
     /**
+     * {@code y = max(exact * alpha[co] + beta[co], 0)}: the conv and the ReLU after it (as {@code Math.max}, the
+     * {@code nn} ReLU's float operation) in one pass over the output.
+     */
+    void convRelu(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, Tensor y);
+
+    /**
      * Packs bit = {@code exact * alpha[co] + beta[co] < threshold[co]} ({@code threshold} null means 0) straight
      * into {@code y} for the next binary conv, never storing floats.
      */

@@ -1,13 +1,11 @@
 package bnnsr.engine;
 
+import bnnsr.arch.ModelInput;
 import bnnsr.nn.BilinearUpsample;
 import bnnsr.nn.Conv2d;
 import bnnsr.nn.Elementwise;
 import bnnsr.nn.Layer;
-import bnnsr.nn.LeakyReLU;
 import bnnsr.nn.PixelShuffle;
-import bnnsr.nn.ReLU;
-import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -27,12 +25,28 @@ public final class EngineModel {
     private interface Step { Tensor run(Map<String, Tensor> values); }
 
     public final PackedModel model;
+    private final MeanAbsCache stats = new MeanAbsCache();
     private final List<Step> steps = new ArrayList<>();
     private final List<String> outs = new ArrayList<>();
 
     public EngineModel(PackedModel model) {
         this.model = model;
-        for (Node n : model.nodes) {
+        Map<String, Integer> readers = new HashMap<>();
+        for (Node n : model.nodes) for (String in : n.inputs()) readers.merge(in, 1, Integer::sum);
+        List<Node> nodes = model.nodes;
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            // a ReLU that alone reads a binary conv's output runs in the conv's epilogue and passes the tensor on
+            if (n instanceof Node.BinaryConv b && b.residual() == null && i + 1 < nodes.size()
+                    && nodes.get(i + 1) instanceof Node.Activation a && a.slope() == 0f && a.in().equals(b.out())
+                    && readers.get(b.out()) == 1) {
+                steps.add(new BinaryStep(b, model, stats, true));
+                steps.add(v -> v.get(a.in()));
+                outs.add(b.out());
+                outs.add(a.out());
+                i++;
+                continue;
+            }
             steps.add(step(n));
             outs.add(n.out());
         }
@@ -43,8 +57,37 @@ public final class EngineModel {
         if (input.c != PackedModel.IMAGE_CHANNELS) throw new IllegalArgumentException("expected " + PackedModel.IMAGE_CHANNELS + " channels, got " + input.shape());
         Map<String, Tensor> values = new HashMap<>();
         values.put(PackedModel.INPUT, input);
+        stats.newPass();
         for (int i = 0; i < steps.size(); i++) values.put(outs.get(i), steps.get(i).run(values));
         return values.get(PackedModel.OUTPUT);
+    }
+
+    /**
+     * One forward with each step timed: milliseconds in binary conv steps, in FP conv steps, and in the rest
+     * (for the benchmark's breakdown; the output is the same as {@link #forward}'s).
+     */
+    public double[] profile(Tensor input) {
+        Map<String, Tensor> values = new HashMap<>();
+        values.put(PackedModel.INPUT, input);
+        stats.newPass();
+        double[] ms = new double[3];
+        for (int i = 0; i < steps.size(); i++) {
+            long t0 = System.nanoTime();
+            values.put(outs.get(i), steps.get(i).run(values));
+            Node n = model.nodes.get(i);
+            ms[n instanceof Node.BinaryConv ? 0 : n instanceof Node.Conv ? 1 : 2] += (System.nanoTime() - t0) * 1e-6;
+        }
+        return ms;
+    }
+
+    /**
+     * The packed input signs a binary conv node used in the last {@link #forward} (parity checks against the
+     * training forward's signs); null for an unknown name. Valid until the next forward.
+     */
+    public PackedActivations packedInput(String binaryConv) {
+        for (Step s : steps)
+            if (s instanceof BinaryStep b && b.node.name().equals(binaryConv)) return b.packed;
+        return null;
     }
 
     private Step step(Node n) {
@@ -55,9 +98,18 @@ public final class EngineModel {
                 if (c.bias()) System.arraycopy(model.floats(c.name() + ".bias"), 0, conv.bias.value, 0, c.cout());
                 yield layer(conv, c.in());
             }
-            case Node.Activation a -> layer(a.slope() == 0 ? new ReLU() : new LeakyReLU(a.slope()), a.in());
+            case Node.Activation a -> new Step() {
+                Tensor y;
+                @Override public Tensor run(Map<String, Tensor> v) {
+                    Tensor x = v.get(a.in());
+                    y = Tensor.reuse(y, x.n, x.h, x.w, x.c);
+                    EngineKernels.activation(x, a.slope(), y);
+                    return y;
+                }
+            };
             case Node.PixelShuffle p -> layer(new PixelShuffle(p.r()), p.in());
             case Node.Bilinear b -> layer(new BilinearUpsample(b.scale()), b.in());
+            case Node.Bicubic b -> v -> ModelInput.bicubic(v.get(b.in()), b.scale());
             case Node.Add a -> new Step() {
                 Tensor y;
                 @Override public Tensor run(Map<String, Tensor> v) {
@@ -67,27 +119,90 @@ public final class EngineModel {
                     return y;
                 }
             };
-            case Node.BinaryConv b -> new BinaryStep(b, model);
+            case Node.BinaryConv b -> new BinaryStep(b, model, stats, false);
+            case Node.BoxScale b -> new Step() {
+                final float[] bias = model.floats(b.name() + ".bias");
+                Tensor k, y;
+                @Override public Tensor run(Map<String, Tensor> v) {
+                    Tensor x = v.get(b.in()), src = v.get(b.source());
+                    k = Tensor.reuse(k, x.n, x.h, x.w, 1);
+                    EngineKernels.boxScale(stats.get(b.source(), src), b.k(), k);
+                    y = Tensor.reuse(y, x.n, x.h, x.w, x.c);
+                    EngineKernels.scaleBias(x, k, bias, y);
+                    return y;
+                }
+            };
         };
     }
 
     private static Step layer(Layer l, String in) { return v -> l.forward(v.get(in), false); }
 
-    /** Activation accumulation, sign packing by thresholds, popcount conv with the residual fused in the epilogue. */
+    /**
+     * BAM's per-pixel statistics of the tensors of one forward, each computed once however many binary convs
+     * accumulate that tensor (an LB's input feeds all three of its convs); buffers kept across forwards.
+     */
+    private static final class MeanAbsCache {
+        private final Map<String, Tensor> buffers = new HashMap<>();
+        private final java.util.Set<String> fresh = new java.util.HashSet<>();
+
+        void newPass() { fresh.clear(); }
+
+        /** The map of tensor {@code name} (values {@code a}), computed now unless this pass has it already. */
+        Tensor get(String name, Tensor a) {
+            boolean known = has(name);
+            Tensor e = buffer(name, a);
+            if (!known) EngineKernels.meanAbs(a, e);
+            return e;
+        }
+
+        boolean has(String name) { return fresh.contains(name); }
+
+        /** The buffer of tensor {@code name}'s map, which the caller fills if not {@link #has} it yet this pass. */
+        Tensor buffer(String name, Tensor a) {
+            Tensor e = buffers.get(name);
+            if (fresh.contains(name)) return e;
+            e = Tensor.reuse(e, a.n, a.h, a.w, 1);
+            buffers.put(name, e);
+            fresh.add(name);
+            return e;
+        }
+    }
+
+    /** Activation accumulation and sign packing (fused), popcount conv with the residual fused in the epilogue. */
     private static final class BinaryStep implements Step {
         private final Node.BinaryConv node;
         private final PackedWeights weights;
         private final float[] alpha, beta, s;
         private final SignThresholds signs;
-        private Tensor acc, y;
-        private Tensor[] stats;
+        private final MeanAbsCache cache;
+        private final float[][] sources, statistics;
+        private final boolean[] computeStat;
+        /** The ReLU that follows runs in the epilogue. */
+        private final boolean relu;
+        private Tensor y;
         private PackedActivations packed;
 
-        BinaryStep(Node.BinaryConv node, PackedModel m) {
+        BinaryStep(Node.BinaryConv node, PackedModel m, MeanAbsCache cache, boolean relu) {
             this.node = node;
+            this.relu = relu;
+            this.cache = cache;
+            this.sources = new float[node.sources().size()][];
+            this.statistics = new float[node.sources().size()][];
+            this.computeStat = new boolean[node.sources().size()];
             String p = node.name() + ".";
             weights = PackedWeights.fromFileLayout(m.words(p + "weight_bits"), node.cout(), node.cin(), node.k());
-            alpha = m.floats(p + "alpha");
+            if (node.levels()) {
+                // the kernels then give 2 * exact: (2 e) * (alpha / 2) is the float e * alpha, bit for bit
+                weights.addValidWeightSums();
+                float[] a = m.floats(p + "alpha");
+                alpha = new float[a.length];
+                for (int o = 0; o < a.length; o++) {
+                    alpha[o] = a[o] / 2;
+                    if (alpha[o] * 2 != a[o]) throw new IllegalArgumentException(node.name() + ": alpha " + a[o] + " too small to halve exactly");
+                }
+            } else {
+                alpha = m.floats(p + "alpha");
+            }
             beta = m.floats(p + "beta");
             s = node.statistic() ? m.floats(p + "s") : null;
             signs = SignThresholds.of(m.floats(p + "sign_below"), m.floats(p + "sign_above"));
@@ -96,54 +211,26 @@ public final class EngineModel {
         @Override public Tensor run(Map<String, Tensor> v) {
             List<String> src = node.sources();
             Tensor x0 = v.get(src.get(0));
-            Tensor in = src.size() == 1 && s == null ? x0 : accumulate(v, x0);
             packed = PackedActivations.reuse(packed, x0.n, x0.h, x0.w, node.cin(), node.k() / 2);
             BinaryConvOps ops = BinaryConvOps.fast();
-            ops.pack(in, signs, packed);
+            if (src.size() == 1 && s == null) {
+                ops.pack(x0, signs, packed);
+            } else {
+                for (int i = 0; i < sources.length; i++) {
+                    Tensor a = v.get(src.get(i));
+                    sources[i] = a.data;
+                    if (s == null) continue;
+                    // a statistic not computed yet this pass (this conv's own input) is computed while accumulating
+                    computeStat[i] = !cache.has(src.get(i));
+                    statistics[i] = cache.buffer(src.get(i), a).data;
+                }
+                EngineKernels.accumulatePack(x0, sources, s, statistics, computeStat, signs, packed);
+            }
             y = Tensor.reuse(y, x0.n, x0.h, x0.w, node.cout());
             if (node.residual() != null) System.arraycopy(v.get(node.residual()).data, 0, y.data, 0, y.size());
-            ops.conv(packed, weights, alpha, beta, node.residual() != null, y);
+            if (relu) ops.convRelu(packed, weights, alpha, beta, y);
+            else ops.conv(packed, weights, alpha, beta, node.residual() != null, y);
             return y;
-        }
-
-        /**
-         * S = sum_i b_i * A_i with b_i = s_i * mean_c |A_i| (or 1), in the float order of the training code
-         * ({@code bnnsr.binarize.ActivationAccumulation}): the statistic summed in double over channels then
-         * rounded, b_i = s_i * e as a float product, S accumulated from 0 by {@code S += b_i * A_i}.
-         */
-        private Tensor accumulate(Map<String, Tensor> v, Tensor x0) {
-            int n = node.sources().size(), c = x0.c, pixels = x0.n * x0.h * x0.w;
-            Tensor[] a = new Tensor[n];
-            for (int i = 0; i < n; i++) a[i] = v.get(node.sources().get(i));
-            if (s != null) {
-                if (stats == null) stats = new Tensor[n];
-                for (int i = 0; i < n; i++) {
-                    Tensor e = stats[i] = Tensor.reuse(stats[i], x0.n, x0.h, x0.w, 1);
-                    float[] xs = a[i].data, es = e.data;
-                    Parallel.forRange(pixels, (p0, p1) -> {
-                        for (int p = p0; p < p1; p++) {
-                            double sum = 0;
-                            for (int j = p * c, end = j + c; j < end; j++) sum += Math.abs(xs[j]);
-                            es[p] = (float) (sum / c);
-                        }
-                    });
-                }
-            }
-            acc = Tensor.reuse(acc, x0.n, x0.h, x0.w, c);
-            float[] o = acc.data;
-            Parallel.forRange(pixels, (p0, p1) -> {
-                java.util.Arrays.fill(o, p0 * c, p1 * c, 0f);
-                for (int i = 0; i < n; i++) {
-                    float[] ai = a[i].data;
-                    float si = s == null ? 1f : s[i];
-                    float[] e = s == null ? null : stats[i].data;
-                    for (int p = p0; p < p1; p++) {
-                        float b = e == null ? 1f : si * e[p];
-                        for (int j = p * c, end = j + c; j < end; j++) o[j] += b * ai[j];
-                    }
-                }
-            });
-            return acc;
         }
     }
 }

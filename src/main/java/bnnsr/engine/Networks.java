@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Opens a model file as an {@link InferenceNetwork}. Today: bnnsr model and checkpoint files and plain PyTorch
- * state dicts, run as float models ({@link ModelNetwork}). The packed binary format will be recognised here by its
- * metadata and opened by the packed engine, so that every user of this class gets it without change.
+ * Opens a model file as an {@link InferenceNetwork}: packed deployment models ({@link PackedModel}, recognised by
+ * their metadata {@code format}) run by the engine ({@link EngineNetwork}); bnnsr model files and plain PyTorch
+ * state dicts as float models ({@link ModelNetwork}).
  */
 public final class Networks {
     private Networks() {}
@@ -21,6 +21,12 @@ public final class Networks {
      * must agree with a file's own metadata. Every problem is an IOException whose message names the file.
      */
     public static InferenceNetwork load(Path file, ArchOptions given) throws IOException {
+        if (isPacked(file)) {
+            PackedModel m = PackedModel.read(file);
+            if (given != null && (!given.arch().equals(m.arch) || given.scale() != m.scale))
+                throw new IOException(file + ": holds " + m.arch + " x" + m.scale + ", not the requested " + given.arch() + " x" + given.scale());
+            return new EngineNetwork(m);
+        }
         try {
             return new ModelNetwork(Model.load(file, given));
         } catch (SafeTensorsException e) {
@@ -31,6 +37,15 @@ public final class Networks {
         } catch (IllegalArgumentException | IllegalStateException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new IOException(m.startsWith(file.toString()) ? m : file + ": " + m, e);
+        }
+    }
+
+    /** Packed models say so in their metadata (a file that is no safetensors at all fails later, with its reason). */
+    private static boolean isPacked(Path file) {
+        try {
+            return PackedModel.FORMAT.equals(SafeTensors.read(file).metadata().get("format"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -32,8 +32,25 @@ public sealed interface Node {
         public List<String> inputs() { return List.of(in); }
     }
 
+    /**
+     * MATLAB's bicubic {@code imresize} by an integer factor ({@code bnnsr.resample.MatlabBicubic}, float, no
+     * clamping): the input of networks defined on the bicubic-upsampled image (VDSR).
+     */
+    record Bicubic(String in, String out, int scale) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
     record Add(String a, String b, String out) implements Node {
         public List<String> inputs() { return List.of(a, b); }
+    }
+
+    /**
+     * XNOR-Net's output scale after a binary conv: {@code out[p, o] = in[p, o] * K[p] + bias[o]}, K the mean over
+     * channels of |source| (the conv's FP input) box-averaged over the conv's k x k window with zero padding, in
+     * the float order of {@code bnnsr.binarize.XnorActivations}. Tensor: {@code name.bias} F32 [channels].
+     */
+    record BoxScale(String name, String in, String source, String out, int channels, int k) implements Node {
+        public List<String> inputs() { return List.of(in, source); }
     }
 
     /**
@@ -45,10 +62,22 @@ public sealed interface Node {
      * Tensors: {@code name.weight_bits} I64 [cout, k, k, ceil(cin / 64)] (bit 1 = -1, channel c at bit c % 64),
      * {@code name.alpha}, {@code name.beta} F32 [cout], {@code name.sign_below}, {@code name.sign_above} F32 [cin],
      * and {@code name.s} F32 [sources] when {@code statistic}.
+     * <p>
+     * {@code levels} (DoReFa-Net's 1-bit activations): the conv's inputs are {0, 1}, bit 1 meaning 0 and bit 0
+     * meaning 1, zero padding adding 0; {@code exact} is then the integer conv of those levels with the +-1 weights.
      */
     record BinaryConv(String name, List<String> sources, String residual, String out, int cin, int cout, int k,
-                      boolean statistic) implements Node {
+                      boolean statistic, boolean levels) implements Node {
         public BinaryConv { sources = List.copyOf(sources); }
+
+        /** +-1 inputs ({@code levels} false). */
+        public BinaryConv(String name, List<String> sources, String residual, String out, int cin, int cout, int k, boolean statistic) {
+            this(name, sources, residual, out, cin, cout, k, statistic, false);
+        }
+
+        public BinaryConv withResidual(String r) { return new BinaryConv(name, sources, r, out, cin, cout, k, statistic, levels); }
+
+        public BinaryConv withOut(String o) { return new BinaryConv(name, sources, residual, o, cin, cout, k, statistic, levels); }
 
         public List<String> inputs() {
             if (residual == null) return sources;

@@ -89,8 +89,14 @@ public final class PackedModel {
         }
 
         public Builder node(Node n) {
-            if (n instanceof Node.Conv || n instanceof Node.BinaryConv) throw new IllegalArgumentException("use conv / binaryConv for " + n);
+            if (n instanceof Node.Conv || n instanceof Node.BinaryConv || n instanceof Node.BoxScale) throw new IllegalArgumentException("use conv / binaryConv for " + n);
             nodes.add(n);
+            return this;
+        }
+
+        public Builder boxScale(Node.BoxScale n, float[] bias) {
+            nodes.add(n);
+            floats.put(n.name() + ".bias", bias);
             return this;
         }
 
@@ -196,13 +202,17 @@ public final class PackedModel {
                 case Node.Activation c -> o.put("op", "activation").put("in", c.in()).put("out", c.out()).put("slope", c.slope());
                 case Node.PixelShuffle c -> o.put("op", "pixel_shuffle").put("in", c.in()).put("out", c.out()).put("r", c.r());
                 case Node.Bilinear c -> o.put("op", "bilinear").put("in", c.in()).put("out", c.out()).put("scale", c.scale());
+                case Node.Bicubic c -> o.put("op", "bicubic").put("in", c.in()).put("out", c.out()).put("scale", c.scale());
                 case Node.Add c -> o.put("op", "add").put("a", c.a()).put("b", c.b()).put("out", c.out());
+                case Node.BoxScale c -> o.put("op", "box_scale").put("name", c.name()).put("in", c.in()).put("source", c.source())
+                        .put("out", c.out()).put("channels", c.channels()).put("k", c.k());
                 case Node.BinaryConv c -> {
                     o.put("op", "binary_conv").put("name", c.name());
                     ArrayNode src = o.putArray("sources");
                     c.sources().forEach(src::add);
                     if (c.residual() != null) o.put("residual", c.residual());
                     o.put("out", c.out()).put("cin", c.cin()).put("cout", c.cout()).put("k", c.k()).put("statistic", c.statistic());
+                    if (c.levels()) o.put("levels", true);
                 }
             }
         }
@@ -228,7 +238,10 @@ public final class PackedModel {
                 case "activation" -> new Node.Activation(text(at, o, "in"), text(at, o, "out"), (float) number(at, o, "slope"));
                 case "pixel_shuffle" -> new Node.PixelShuffle(text(at, o, "in"), text(at, o, "out"), integer(at, o, "r"));
                 case "bilinear" -> new Node.Bilinear(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
+                case "bicubic" -> new Node.Bicubic(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
                 case "add" -> new Node.Add(text(at, o, "a"), text(at, o, "b"), text(at, o, "out"));
+                case "box_scale" -> new Node.BoxScale(text(at, o, "name"), text(at, o, "in"), text(at, o, "source"), text(at, o, "out"),
+                        integer(at, o, "channels"), integer(at, o, "k"));
                 case "binary_conv" -> {
                     JsonNode src = o.get("sources");
                     if (src == null || !src.isArray() || src.isEmpty()) throw new PackedModelException(at + ": sources must be a non-empty list");
@@ -238,7 +251,8 @@ public final class PackedModel {
                         sources.add(s.asText());
                     }
                     yield new Node.BinaryConv(text(at, o, "name"), sources, o.has("residual") ? text(at, o, "residual") : null,
-                            text(at, o, "out"), integer(at, o, "cin"), integer(at, o, "cout"), integer(at, o, "k"), bool(at, o, "statistic"));
+                            text(at, o, "out"), integer(at, o, "cin"), integer(at, o, "cout"), integer(at, o, "k"), bool(at, o, "statistic"),
+                            o.has("levels") && bool(at, o, "levels"));
                 }
                 default -> throw new PackedModelException(at + ": unknown op '" + op + "'");
             });
@@ -289,6 +303,7 @@ public final class PackedModel {
                 if (f.equals("weight")) return new int[] {c.cout(), c.cin(), c.k(), c.k()};
                 if (f.equals("bias") && c.bias()) return new int[] {c.cout()};
             }
+            if (n instanceof Node.BoxScale b && tensor.equals(b.name() + ".bias")) return new int[] {b.channels()};
             if (n instanceof Node.BinaryConv b && tensor.startsWith(b.name() + ".")) {
                 switch (tensor.substring(b.name().length() + 1)) {
                     case "weight_bits" -> { return new int[] {b.cout(), b.k(), b.k(), PackedActivations.wordsFor(b.cin())}; }
@@ -335,8 +350,16 @@ public final class PackedModel {
                     yield new Shape(in.get(0).channels() / (p.r() * p.r()), in.get(0).factor() * p.r());
                 }
                 case Node.Bilinear b -> new Shape(in.get(0).channels(), in.get(0).factor() * b.scale());
+                case Node.Bicubic b -> new Shape(in.get(0).channels(), in.get(0).factor() * b.scale());
                 case Node.Add a -> {
                     if (!in.get(0).equals(in.get(1))) throw new PackedModelException(at + ": adds tensors of different shapes");
+                    yield in.get(0);
+                }
+                case Node.BoxScale b -> {
+                    if (b.k() % 2 == 0) throw new PackedModelException(at + ": kernel size must be odd");
+                    channels(at, in.get(0), b.channels());
+                    if (in.get(1).factor() != in.get(0).factor()) throw new PackedModelException(at + ": source differs in size");
+                    needed.add(b.name() + ".bias");
                     yield in.get(0);
                 }
                 case Node.BinaryConv b -> {
@@ -391,6 +414,7 @@ public final class PackedModel {
                 for (float v : floats.get(b.name() + "." + f))
                     if (Float.isNaN(v)) throw new PackedModelException(where + ": " + b.name() + "." + f + " has a NaN");
         }
+        if (n instanceof Node.BoxScale b) finite(where, b.name() + ".bias");
         if (n instanceof Node.Conv c) {
             finite(where, c.name() + ".weight");
             finite(where, c.name() + ".bias");

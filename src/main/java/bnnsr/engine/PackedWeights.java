@@ -143,7 +143,16 @@ public final class PackedWeights {
 
     public int offset(int borderClass, int co) { return offsets[borderClass * coutPadded + co]; }
 
-    private void computeOffsets() {
+    private void computeOffsets() { computeOffsets(false); }
+
+    /**
+     * For {0, 1} inputs ({@link Node.BinaryConv#levels}; a level is (1 + sign) / 2): adds each border class's sum
+     * of the weights of its valid taps to the offsets, so that {@code offset - 2 * popcountSum} becomes twice the
+     * integer conv of the levels (zero padding).
+     */
+    void addValidWeightSums() { computeOffsets(true); }
+
+    private void computeOffsets(boolean levels) {
         int p = k / 2, side = p + 1;
         for (int top = 0; top <= p; top++)
             for (int bottom = 0; bottom <= p; bottom++)
@@ -155,8 +164,10 @@ public final class PackedWeights {
                             for (int ky = 0; ky < k; ky++)
                                 for (int kx = 0; kx < k; kx++) {
                                     boolean padded = ky < top || ky >= k - bottom || kx < left || kx >= k - right;
-                                    if (!padded) { off += cin; continue; }
-                                    for (int h = 0; h < halves; h++) off += 2 * Integer.bitCount(bits[bitIndex(ky * k + kx, h, o)]);
+                                    int negative = 0;
+                                    for (int h = 0; h < halves; h++) negative += Integer.bitCount(bits[bitIndex(ky * k + kx, h, o)]);
+                                    // a valid tap with levels also adds its weight sum, cin - 2 * negative
+                                    off += padded ? 2 * negative : levels ? 2 * (cin - negative) : cin;
                                 }
                             offsets[cls * coutPadded + o] = off;
                         }

@@ -56,6 +56,11 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
                     for (int co = 0; co < w.cout; co++) out[i++] = (int) exact(x, w, n, y, px, co);
     }
 
+    @Override public void convRelu(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, Tensor y) {
+        conv(x, w, alpha, beta, false, y);
+        for (int i = 0; i < y.size(); i++) y.data[i] = Math.max(y.data[i], 0f);
+    }
+
     @Override public void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor out) {
         BinaryConvOps.checkConv(x, w);
         BinaryConvOps.checkOutput(x, w, out.n, out.h, out.w, out.c);

@@ -40,7 +40,7 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
             throw new IllegalStateException("unsupported vector size: " + IS);
     }
 
-    private enum Epilogue { NONE, EXACT, FLOAT, FLOAT_ACCUMULATE, PACK }
+    private enum Epilogue { NONE, EXACT, FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU, PACK }
 
     /** Arguments of one conv call, shared read-only by the row workers. */
     private record Job(PackedActivations x, PackedWeights w, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
@@ -128,6 +128,13 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
         BinaryConvOps.checkEpilogue(w, alpha, beta);
         run(new Job(x, w, wordOffsets(x, w), accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null));
+    }
+
+    @Override public void convRelu(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, Tensor y) {
+        BinaryConvOps.checkConv(x, w);
+        BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
+        BinaryConvOps.checkEpilogue(w, alpha, beta);
+        run(new Job(x, w, wordOffsets(x, w), Epilogue.FLOAT_RELU, alpha, beta, null, null, y, null));
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {
@@ -286,8 +293,11 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         if (co + nv * N <= w.cout && job.epilogue != Epilogue.PACK) {
             // a tile without channel tails: no masks (the generic loop measured far slower)
             switch (job.epilogue) {
-                case FLOAT -> { floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut.data, out + co, false); return; }
-                case FLOAT_ACCUMULATE -> { floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut.data, out + co, true); return; }
+                case FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU -> {
+                    floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut.data, out + co,
+                            job.epilogue == Epilogue.FLOAT_ACCUMULATE, job.epilogue == Epilogue.FLOAT_RELU);
+                    return;
+                }
                 default -> { }
             }
         }
@@ -299,8 +309,8 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         }
         switch (job.epilogue) {
             case EXACT -> exactPixel(sums, so, w.offsets(), oi, co, Math.min(nv * N, w.cout - co), job.exactOut, out);
-            case FLOAT -> floatPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.alpha, job.beta, job.floatOut.data, out, false);
-            case FLOAT_ACCUMULATE -> floatPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.alpha, job.beta, job.floatOut.data, out, true);
+            case FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU -> floatPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.alpha, job.beta,
+                    job.floatOut.data, out, job.epilogue == Epilogue.FLOAT_ACCUMULATE, job.epilogue == Epilogue.FLOAT_RELU);
             case PACK -> packedPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.thresholds.below, job.thresholds.above,
                     job.packedOut.bits, job.packedOut.index(n, y, px));
             case NONE -> { }
@@ -322,10 +332,11 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     }
 
     private static void floatFull(int[] sums, int so, int[] off, int oi, int co, int width, float[] alpha, float[] beta,
-                                  float[] out, int o, boolean accumulate) {
+                                  float[] out, int o, boolean accumulate, boolean relu) {
         for (int v = 0; v < width; v += N) {
             FloatVector r = exactAsFloat(sums, so + v, off, oi + v).mul(FloatVector.fromArray(FS, alpha, co + v)).add(FloatVector.fromArray(FS, beta, co + v));
             if (accumulate) r = r.add(FloatVector.fromArray(FS, out, o + v));
+            if (relu) r = r.max(0f);
             r.intoArray(out, o + v);
         }
     }
@@ -343,17 +354,19 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     }
 
     private static void floatPixel(int[] sums, int so, int[] off, int oi, int co, int nv, int cout, float[] alpha, float[] beta,
-                                   float[] out, int base, boolean accumulate) {
+                                   float[] out, int base, boolean accumulate, boolean relu) {
         for (int v = 0; v < nv; v++) {
             int c = co + v * N;
             if (c + N <= cout) {
                 FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).mul(FloatVector.fromArray(FS, alpha, c)).add(FloatVector.fromArray(FS, beta, c));
                 if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c));
+                if (relu) r = r.max(0f);
                 r.intoArray(out, base + c);
             } else if (c < cout) {
                 VectorMask<Float> m = FS.indexInRange(c, cout);
                 FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).mul(FloatVector.fromArray(FS, alpha, c, m)).add(FloatVector.fromArray(FS, beta, c, m));
                 if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c, m));
+                if (relu) r = r.max(0f);
                 r.intoArray(out, base + c, m);
             }
         }

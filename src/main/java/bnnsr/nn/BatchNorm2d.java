@@ -59,14 +59,10 @@ public final class BatchNorm2d implements Layer {
         } else {
             for (int ch = 0; ch < c; ch++) {
                 mean[ch] = runningMean.value[ch];
-                invStd[ch] = 1.0 / Math.sqrt(runningVar.value[ch] + EPS);
+                invStd[ch] = runningInvStd(ch);
             }
         }
-        for (int ch = 0; ch < c; ch++) {
-            double a = weight.value[ch] * invStd[ch];
-            scale[ch] = (float) a;
-            shift[ch] = (float) (bias.value[ch] - mean[ch] * a);
-        }
+        affine(mean, invStd, scale, shift);
         y = Tensor.reuse(y, x.n, x.h, x.w, c);
         float[] in = x.data, out = y.data, sc = scale, sh = shift;
         Chunks.run(pixels, Chunks.count(pixels, grain()), (chunk, p0, p1) -> {
@@ -76,6 +72,29 @@ public final class BatchNorm2d implements Layer {
         this.x = x;
         this.lastTraining = training;
         return y;
+    }
+
+    /**
+     * The evaluation-mode transform y = x * scale + shift (running statistics), with the very float roundings
+     * {@link #forward} uses: a deployment engine folding BN reproduces the forward bit for bit from these.
+     */
+    public void inferenceAffine(float[] scale, float[] shift) {
+        double[] mu = new double[channels], is = new double[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            mu[ch] = runningMean.value[ch];
+            is[ch] = runningInvStd(ch);
+        }
+        affine(mu, is, scale, shift);
+    }
+
+    private double runningInvStd(int ch) { return 1.0 / Math.sqrt(runningVar.value[ch] + EPS); }
+
+    private void affine(double[] mu, double[] is, float[] scale, float[] shift) {
+        for (int ch = 0; ch < channels; ch++) {
+            double a = weight.value[ch] * is[ch];
+            scale[ch] = (float) a;
+            shift[ch] = (float) (bias.value[ch] - mu[ch] * a);
+        }
     }
 
     /** Two passes (mean, then centred squares) for accuracy; updates the running statistics. */

@@ -10,6 +10,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BinaryConv2dTest {
 
@@ -149,4 +150,34 @@ class BinaryConv2dTest {
     }
 
     static List<String> names(BinaryConv2d c) { return c.params().stream().map(p -> p.name).toList(); }
+
+    /**
+     * The forward rounds like the packed engine: the exact integer sign conv (zero padding), then one float multiply
+     * by the channel's scale and one float add of the bias, bit for bit.
+     */
+    @Test void forwardIsExactSignConvTimesChannelScalePlusBias() {
+        for (String spec : new String[] {"bnn", "bam", "dorefa"}) {
+            Binarization b = Binarization.parse(spec);
+            BinaryGroup g = b.group("g", 1);
+            BinaryConv2d c = g.conv("c", 5, 4, 3, true, new Random(7));
+            Tensor x = GradCheck.random(1, 6, 7, 5, 8);
+            Tensor y = c.forward(x, true).copy();
+            Tensor xb = c.binarizedInput().copy();
+            float[] signs = new float[4 * 5 * 9], scales = new float[4];
+            assertTrue(c.binaryWeights(signs, scales), spec);
+            for (int i = 0; i < 6; i++)
+                for (int j = 0; j < 7; j++)
+                    for (int o = 0; o < 4; o++) {
+                        long exact = 0;
+                        for (int ci = 0; ci < 5; ci++)
+                            for (int ky = 0; ky < 3; ky++)
+                                for (int kx = 0; kx < 3; kx++) {
+                                    int a = i + ky - 1, bb = j + kx - 1;
+                                    if (a < 0 || a >= 6 || bb < 0 || bb >= 7) continue;
+                                    exact += (long) xb.get(0, a, bb, ci) * (long) signs[((o * 5 + ci) * 3 + ky) * 3 + kx];
+                                }
+                        assertEquals((float) exact * scales[o] + c.bias().value[o], y.get(0, i, j, o), 0f, spec);
+                    }
+        }
+    }
 }

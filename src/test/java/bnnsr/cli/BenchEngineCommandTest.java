@@ -29,7 +29,8 @@ class BenchEngineCommandTest {
 
     @Test void printsTheLayerTableAndWritesTheIssuesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("engine.json");
-        int rc = run("bench", "engine", "--size", "9", "--channels", "48", "--warmup", "0", "--reps", "1", "--threads", "1", "--json", json.toString());
+        int rc = run("bench", "engine", "--size", "9", "--channels", "48", "--warmup", "0", "--reps", "1", "--threads", "1", "--json", json.toString(),
+                "--models", "srresnet,bsrn", "--lr", "6x5", "--model-reps", "1");
         assertEquals(0, rc, err.toString());
         assertTrue(out.toString().contains("popcount kernel alone"), out.toString());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
@@ -37,11 +38,24 @@ class BenchEngineCommandTest {
         for (String key : new String[] {"fp32_ms", "binary_ms", "ratio", "popcount_tbops"})
             assertTrue(layer.get(key).isNumber() && layer.get(key).asDouble() > 0, key + " in " + j);
         assertEquals(layer.get("fp32_ms").asDouble() / layer.get("binary_ms").asDouble(), layer.get("ratio").asDouble(), 1e-9);
-        assertTrue(j.get("models").isArray());
+        JsonNode models = j.get("models");
+        assertEquals(2, models.size());
+        assertEquals("srresnet", models.get(0).get("arch").asText());
+        assertEquals("bsrn", models.get(1).get("arch").asText());
+        for (JsonNode m : models) {
+            assertEquals(4, m.get("scale").asInt());
+            for (String key : new String[] {"ms", "ratio_to_fp", "bytes"}) assertTrue(m.get(key).asDouble() > 0, key + " in " + m);
+        }
+        assertEquals(1.0, models.get(0).get("ratio_to_fp").asDouble(), 1e-12);
+        assertTrue(models.get(1).get("bytes").asLong() < models.get(0).get("bytes").asLong() / 2, "packed bsrn is small");
+        assertTrue(out.toString().contains("vs srresnet"), out.toString());
     }
 
     @Test void rejectsBadSizesWithOneLine() {
         assertEquals(Cli.EXIT_USAGE, run("bench", "engine", "--size", "0"));
         assertTrue(err.toString().startsWith("bnnsr: "), err.toString());
+        assertEquals(Cli.EXIT_USAGE, run("bench", "engine", "--lr", "3x"));
+        assertEquals(Cli.EXIT_USAGE, run("bench", "engine", "--models", "nope"));
+        assertTrue(err.toString().contains("unknown architecture 'nope'"), err.toString());
     }
 }

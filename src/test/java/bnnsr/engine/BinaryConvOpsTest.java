@@ -103,6 +103,12 @@ class BinaryConvOpsTest {
         SCALAR.conv(pa, pw, alpha, beta, false, ys);
         assertArrayEquals(ys.data, yf.data, "float epilogue");
 
+        Tensor lf = new Tensor(n, h, w, cout), ls = new Tensor(n, h, w, cout);
+        FAST.convRelu(pa, pw, alpha, beta, lf);
+        SCALAR.convRelu(pa, pw, alpha, beta, ls);
+        assertArrayEquals(ls.data, lf.data, "float epilogue with ReLU");
+        assertArrayEquals(new bnnsr.nn.ReLU().forward(ys, false).data, lf.data, "conv then the nn ReLU");
+
         Tensor rf = randomTensor(rnd, n, h, w, cout), rs = rf.copy();
         FAST.conv(pa, pw, alpha, beta, true, rf);
         SCALAR.conv(pa, pw, alpha, beta, true, rs);

@@ -1,0 +1,85 @@
+package bnnsr.cli;
+
+import bnnsr.arch.ArchOptions;
+import bnnsr.arch.Architectures;
+import bnnsr.arch.Model;
+import bnnsr.engine.Exporter;
+import bnnsr.engine.Node;
+import bnnsr.engine.PackedModel;
+import bnnsr.io.SafeTensors;
+import bnnsr.train.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code bnnsr export CKPT -o MODEL}: a trained float model or checkpoint -> a packed deployment model. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Turns a trained model (model_latest.safetensors or a training checkpoint)",
+                "into a packed deployment model for the inference engine: binary weights",
+                "1 bit each (BAM's weight accumulation resolved), BN folded into exact sign",
+                "thresholds, FP layers float32; safetensors, written atomically.",
+                "Supported: srresnet, vdsr, bsrn and their bnn, xnor, dorefa, bam variants."})
+public final class ExportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CKPT", description = "a bnnsr model or training checkpoint file")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL", description = "the packed model file to write")
+    Path output;
+
+    @Option(names = "--force", description = "overwrite an existing output file")
+    boolean force;
+
+    @Spec CommandSpec spec;
+
+    @Override public Integer call() throws IOException {
+        if (!Files.exists(input)) throw new UserException(input + ": no such model file");
+        if (!Files.isRegularFile(input)) throw new UserException(input + ": not a file");
+        if (Files.exists(output)) {
+            if (Files.isSameFile(input, output)) throw new UserException(output + ": is the input; choose another output file");
+            if (!force) throw new UserException(output + ": exists (use --force to overwrite)");
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) throw new UserException(parent + ": no such folder for the output");
+        Model model = load(input);
+        PackedModel packed;
+        try {
+            packed = Exporter.export(model);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(input + ": " + e.getMessage());
+        }
+        packed.write(output);
+        int binary = 0, fp = 0;
+        for (Node n : packed.nodes) {
+            if (n instanceof Node.BinaryConv) binary++;
+            if (n instanceof Node.Conv) fp++;
+        }
+        spec.commandLine().getErr().printf(Locale.ROOT, "%s x%d: %d binary + %d FP convs, %,d bytes (float model %,d) -> %s%n",
+                packed.arch, packed.scale, binary, fp, Files.size(output), Files.size(input), output);
+        return 0;
+    }
+
+    /** A bnnsr model file, or a training checkpoint (its optimizer state is skipped). */
+    static Model load(Path file) {
+        try {
+            SafeTensors st = SafeTensors.read(file);
+            if (PackedModel.FORMAT.equals(st.metadata().get("format")))
+                throw new UserException(file + ": already a packed model");
+            String json = st.metadata().get(ArchOptions.METADATA_KEY);
+            if (json == null) throw new UserException(file + ": no bnnsr metadata (not a bnnsr model or checkpoint)");
+            Model m = Architectures.create(ArchOptions.fromJson(json), 0);
+            m.loadState(st, n -> n.startsWith(Adam.PREFIX));
+            return m;
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new UserException(m.startsWith(file.toString()) ? m : file + ": " + m);
+        }
+    }
+}

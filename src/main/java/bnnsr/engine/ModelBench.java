@@ -1,0 +1,74 @@
+package bnnsr.engine;
+
+import bnnsr.arch.Architectures;
+import bnnsr.arch.Model;
+import bnnsr.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The models part of {@code bench engine}: full-size architectures (registry defaults, randomly initialised),
+ * exported in memory to packed models and run end to end by the engine on one LR image. Random weights cost the
+ * same time as trained ones (no data-dependent work). A benchmark, not a test.
+ */
+public final class ModelBench {
+    /**
+     * @param ms        median milliseconds per image
+     * @param ratioToFp srresnet's ms / this model's ms (above 1: faster than the FP model), NaN without srresnet
+     * @param bytes     packed model file size
+     * @param binaryMs  one profiled run: time in binary conv steps (accumulation, packing, popcount conv)
+     * @param fpConvMs  the same run: time in FP conv steps
+     * @param otherMs   the rest (activations, pixel shuffle, bilinear, adds)
+     */
+    public record Result(String arch, int scale, double ms, double ratioToFp, long bytes,
+                         double binaryMs, double fpConvMs, double otherMs) {}
+
+    private ModelBench() {}
+
+    /** The packed model of a freshly initialised full-size architecture. */
+    public static PackedModel packed(String arch, int scale, long seed) {
+        Model m = Architectures.create(Architectures.defaults(arch, scale), seed);
+        return Exporter.export(m);
+    }
+
+    /** Times each architecture on a random h x w LR image; ratios refer to the "srresnet" entry when present. */
+    public static List<Result> run(List<String> archs, int scale, int h, int w, LayerBench.Timer timer) {
+        Tensor lr = new Tensor(1, h, w, 3);
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int i = 0; i < lr.size(); i++) lr.data[i] = (float) rnd.nextDouble();
+        List<Result> raw = new ArrayList<>();
+        for (String arch : archs) {
+            PackedModel p = packed(arch, scale, 1);
+            EngineModel engine = new EngineModel(p);
+            double ms = 1e3 * timer.medianSeconds(() -> engine.forward(lr));
+            double[] split = engine.profile(lr);
+            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2]));
+        }
+        double fp = raw.stream().filter(r -> r.arch().equals("srresnet")).mapToDouble(Result::ms).findFirst().orElse(Double.NaN);
+        List<Result> out = new ArrayList<>();
+        for (Result r : raw)
+            out.add(new Result(r.arch(), r.scale(), r.ms(), fp / r.ms(), r.bytes(), r.binaryMs(), r.fpConvMs(), r.otherMs()));
+        return out;
+    }
+
+    /** The size of the model's file, written to a temporary file and deleted. */
+    static long fileBytes(PackedModel p) {
+        try {
+            Path tmp = Files.createTempFile("bnnsr-bench-", ".safetensors");
+            try {
+                p.write(tmp);
+                return Files.size(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
