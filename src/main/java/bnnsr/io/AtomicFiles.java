@@ -35,6 +35,7 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);       // on disk before it replaces the old file: a crash leaves one or the other
             }
+            usualPermissions(tmp, abs);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -42,6 +43,19 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);   // only still there when something failed
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only; the result should look like any file the user writes: the old file's
+     * permissions when replacing one, else rw-r--r--.
+     */
+    private static void usualPermissions(Path tmp, Path target) throws IOException {
+        try {
+            Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
         }
     }
 
