@@ -46,4 +46,12 @@ class EvalModelCommandTest {
         java.nio.file.Files.writeString(junk, "not a model");
         EvalCommandTest.assertOneLineError(EvalCommandTest.run("eval", "--model", junk.toString(), "--data", SET5.toString()), 2, "junk.safetensors");
     }
+
+    @Test void plainPyTorchStateDictNeedsAndTakesArchAndScale() {
+        String plain = "src/test/resources/golden/msrresnet_x2.safetensors";   // saved by PyTorch, no bnnsr metadata
+        EvalCommandTest.Run ok = EvalCommandTest.run("eval", "--model", plain, "--arch", "srresnet", "--scale", "2", "--data", SET5.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("| x2 |"), ok.out());
+        EvalCommandTest.assertOneLineError(EvalCommandTest.run("eval", "--model", plain, "--data", SET5.toString()), 2, "architecture");
+    }
 }
