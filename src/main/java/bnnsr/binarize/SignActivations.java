@@ -11,7 +11,10 @@ public final class SignActivations implements ActivationBinarizer {
         return binarized();
     }
 
-    @Override public Tensor binarized() {
+    @Override public Tensor binarized() { return signs(x); }
+
+    /** Sign(x) elementwise into this thread's binarized-input scratch (shared with XNOR-Net's activations). */
+    static Tensor signs(Tensor x) {
         Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float[] in = x.data, o = out.data;
         Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = Sign.of(in[i]); });

@@ -31,12 +31,7 @@ public final class XnorActivations implements ActivationBinarizer {
         return binarized();
     }
 
-    @Override public Tensor binarized() {
-        Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
-        float[] in = x.data, o = out.data;
-        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = Sign.of(in[i]); });
-        return out;
-    }
+    @Override public Tensor binarized() { return SignActivations.signs(x); }
 
     @Override public Tensor outputScale() { return scale; }
 
