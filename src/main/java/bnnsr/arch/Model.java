@@ -87,6 +87,9 @@ public final class Model implements Layer {
         addTo(new SafeTensorsWriter()).write(file, m);
     }
 
+    /** Names under which training checkpoints keep optimizer state beside the weights (skipped when loading a model). */
+    public static final String OPTIMIZER_PREFIX = "optimizer.";
+
     /** Loads a file written by bnnsr (its metadata names the architecture). */
     public static Model load(Path file) throws IOException { return load(file, null); }
 
@@ -100,7 +103,7 @@ public final class Model implements Layer {
         ArchOptions options = optionsOf(st, given, file);
         Model m = Architectures.create(options, new SplittableRandom(0));
         try {
-            m.loadState(st, name -> false);
+            m.loadState(st, name -> name.startsWith(OPTIMIZER_PREFIX));   // a training checkpoint's optimizer state
         } catch (SafeTensorsException e) {
             throw new SafeTensorsException(file + ": " + e.getMessage());
         }

@@ -1,13 +1,11 @@
 package bnnsr.cli;
 
 import bnnsr.arch.ArchOptions;
-import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
 import bnnsr.engine.Exporter;
 import bnnsr.engine.Node;
 import bnnsr.engine.PackedModel;
 import bnnsr.io.SafeTensors;
-import bnnsr.train.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,9 +72,7 @@ public final class ExportCommand implements Callable<Integer> {
                 throw new UserException(file + ": already a packed model");
             String json = st.metadata().get(ArchOptions.METADATA_KEY);
             if (json == null) throw new UserException(file + ": no bnnsr metadata (not a bnnsr model or checkpoint)");
-            Model m = Architectures.create(ArchOptions.fromJson(json), 0);
-            m.loadState(st, n -> n.startsWith(Adam.PREFIX));
-            return m;
+            return Model.load(file);
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new UserException(m.startsWith(file.toString()) ? m : file + ": " + m);

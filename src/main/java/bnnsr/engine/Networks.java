@@ -28,12 +28,7 @@ public final class Networks {
             return new EngineNetwork(m);
         }
         try {
-            return new ModelNetwork(Model.load(file, given));
-        } catch (SafeTensorsException e) {
-            if (isTrainingCheckpoint(file))
-                throw new SafeTensorsException(file + ": a training checkpoint (weights and optimizer state); use the "
-                        + "model file written beside it (model_latest.safetensors)");
-            throw e;
+            return new ModelNetwork(Model.load(file, given));   // a model file or a training checkpoint
         } catch (IllegalArgumentException | IllegalStateException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new IOException(m.startsWith(file.toString()) ? m : file + ": " + m, e);
@@ -49,12 +44,4 @@ public final class Networks {
         }
     }
 
-    /** Training checkpoints carry their run's settings in the metadata. */
-    private static boolean isTrainingCheckpoint(Path file) {
-        try {
-            return SafeTensors.read(file).metadata().containsKey("train_config");
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

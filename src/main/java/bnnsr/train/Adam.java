@@ -21,7 +21,7 @@ import java.util.List;
  * {@code optimizer.exp_avg_sq.NAME} and {@code optimizer.step}.
  */
 public final class Adam {
-    public static final String PREFIX = "optimizer.";
+    public static final String PREFIX = bnnsr.arch.Model.OPTIMIZER_PREFIX;
 
     public final double beta1, beta2, eps, weightDecay;
     private final List<Param> params;

@@ -253,13 +253,17 @@ class UpscaleCommandTest {
         new SafeTensorsWriter().putF32("w", new int[] {1}, new float[] {1}).write(unknown, meta);
         assertOneLineError(run("upscale", "--model", unknown.toString(), in.toString(), "-o", out.toString()), 2, "unknown architecture");
 
-        // a training checkpoint: the model beside it is what upscales
+        assertFalse(Files.exists(out));
+
+        // a training checkpoint upscales like its weights alone (the optimizer state is skipped)
         Path ckpt = dir.resolve("checkpoint.safetensors");
         Map<String, String> ckptMeta = new java.util.HashMap<>(model.metadata());
         ckptMeta.put("train_config", "{}");
         model.addTo(new SafeTensorsWriter()).putF32("optimizer.step", new int[] {1}, new float[] {3}).write(ckpt, ckptMeta);
-        assertOneLineError(run("upscale", "--model", ckpt.toString(), in.toString(), "-o", out.toString()), 2, "model_latest.safetensors");
-        assertFalse(Files.exists(out));
+        Path fromModel = dir.resolve("m.png"), fromCkpt = dir.resolve("c.png");
+        assertEquals(0, run("upscale", "--model", modelX2.toString(), in.toString(), "-o", fromModel.toString()).exit());
+        assertEquals(0, run("upscale", "--model", ckpt.toString(), in.toString(), "-o", fromCkpt.toString()).exit());
+        assertArrayEquals(Files.readAllBytes(fromModel), Files.readAllBytes(fromCkpt));
     }
 
     @Test void scaleMismatchIsAClearError() {
