@@ -2,7 +2,6 @@ package bnnsr.cli;
 
 import bnnsr.eval.BicubicResolver;
 import bnnsr.engine.NetworkResolver;
-import bnnsr.engine.Networks;
 import bnnsr.eval.EvalInputException;
 import bnnsr.eval.Evaluator;
 import bnnsr.eval.ResultJson;
@@ -133,7 +132,7 @@ public final class EvalCommand implements Callable<Integer> {
         boolean scaleGiven = spec.commandLine().getParseResult().hasMatchedOption("--scale");
         if (arch != null && (!scaleGiven || scales.length != 1))
             throw new UserException("--arch needs exactly one --scale (the state dict's upscaling factor)");
-        NetworkResolver r = new NetworkResolver(ModelFiles.load(model, arch, arch == null ? null : scales[0], Networks::load),
+        NetworkResolver r = new NetworkResolver(ModelFiles.load(model, arch, arch == null ? null : scales[0]),
                 model.getFileName().toString());
         int s = r.scale();
         if (!scaleGiven) scales = new int[] {s};

@@ -2,7 +2,8 @@ package bnnsr.cli;
 
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
-import bnnsr.arch.Model;
+import bnnsr.engine.InferenceNetwork;
+import bnnsr.engine.Networks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,24 +13,18 @@ import java.nio.file.Path;
 final class ModelFiles {
     private ModelFiles() {}
 
-    /** What opens a file, given the architecture and scale of a plain state dict (or null). */
-    @FunctionalInterface
-    interface Loader<T> { T load(Path file, ArchOptions given) throws IOException; }
-
     /**
-     * A bnnsr model or checkpoint file, or a plain state dict (e.g. exported from PyTorch) when {@code arch} and
-     * {@code scale} name what it holds. With metadata, {@code arch}/{@code scale} (if given) must agree with it.
+     * A model file (bnnsr model, training checkpoint or packed model), or a plain state dict (e.g. exported from
+     * PyTorch) when {@code arch} and {@code scale} name what it holds; with metadata, {@code arch}/{@code scale} (if
+     * given) must agree with it.
      */
-    static Model load(Path file, String arch, Integer scale) { return load(file, arch, scale, Model::load); }
-
-    /** As {@link #load(Path, String, Integer)} with another loader (e.g. an inference network). */
-    static <T> T load(Path file, String arch, Integer scale, Loader<T> loader) {
+    static InferenceNetwork load(Path file, String arch, Integer scale) {
         if (!Files.exists(file)) throw new UserException(file + ": no such model file");
         if (!Files.isRegularFile(file)) throw new UserException(file + ": not a file");
         if (arch != null && scale == null) throw new UserException("--arch needs --scale (the state dict's upscaling factor)");
         try {
             ArchOptions given = arch == null ? null : Architectures.defaults(arch, scale);
-            return loader.load(file, given);
+            return Networks.load(file, given);
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new UserException(m.startsWith(file.toString()) ? m : file + ": " + m);

@@ -3,7 +3,6 @@ package bnnsr.cli;
 import bnnsr.engine.DefaultModel;
 import bnnsr.engine.ImageTooLargeException;
 import bnnsr.engine.InferenceNetwork;
-import bnnsr.engine.Networks;
 import bnnsr.engine.Tiler;
 import bnnsr.engine.Upscaler;
 import bnnsr.image.FloatImage;
@@ -188,7 +187,7 @@ public final class UpscaleCommand implements Callable<Integer> {
                 throw new UserException("cannot read the bundled default model: " + e.getMessage());
             }
         }
-        InferenceNetwork net = ModelFiles.load(file, arch, scale, Networks::load);
+        InferenceNetwork net = ModelFiles.load(file, arch, scale);
         if (scale != null && scale != net.scale())
             throw new UserException(file + ": is a x" + net.scale() + " model (" + net.describe() + "); it cannot upscale x"
                     + scale + " (--scale " + scale + ")");

@@ -5,7 +5,6 @@ import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
 import bnnsr.arch.ModelInput;
 import bnnsr.eval.Evaluator;
-import bnnsr.eval.ImageScore;
 import bnnsr.eval.ModelResolver;
 import bnnsr.eval.Protocol;
 import bnnsr.image.ImageReader;
@@ -107,13 +106,7 @@ public final class Trainer {
     /** Mean validation PSNR (Y, shave = scale) of the current model, NaN without a validation set. */
     public double validate() {
         if (valSamples.isEmpty()) return Double.NaN;
-        ModelResolver r = new ModelResolver(model, cfg.arch);
-        double sum = 0;
-        for (Protocol.Sample s : valSamples) {
-            ImageScore score = Protocol.measure(s, r);
-            sum += score.psnr();
-        }
-        return sum / valSamples.size();
+        return Evaluator.measure("validation", valSamples, new ModelResolver(model, cfg.arch)).psnr();
     }
 
     public Result run() throws IOException {
