@@ -85,5 +85,10 @@ public final class BBCUNet {
                     : new MSRResNet(3, 3, nf, o.blocks(), o.scale(), rng, p -> block(p, nf, rng));
             return amplified(k, net);
         }
+
+        /** A plain state dict: nf and nb from the tensors, as for srresnet (same names). */
+        @Override public ArchOptions infer(ArchOptions given, Map<String, bnnsr.io.TensorEntry> tensors) {
+            return new MSRResNet.Family().infer(given, tensors);
+        }
     }
 }
