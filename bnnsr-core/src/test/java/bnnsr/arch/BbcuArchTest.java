@@ -1,15 +1,10 @@
 package bnnsr.arch;
 
-import bnnsr.cli.Main;
 import bnnsr.nn.GradCheck;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,17 +86,5 @@ class BbcuArchTest {
         // BBCU-L: the FP upsampler and conv_hr dominate, as for BAM (paper: 79.20G at x4)
         Complexity l = Complexity.of(Architectures.create(Architectures.defaults("srresnet-bbcu", 4), 0));
         assertEquals(1, l.ops320x180() / 79.20e9, 0.05);
-    }
-
-    @Test void infoPrintsJsonToStandardOutput() throws Exception {
-        StringWriter sw = new StringWriter();
-        picocli.CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(sw));
-        assertEquals(0, cl.execute("info", "--arch", "bbcu-m", "--scale", "4", "--json"));
-        JsonNode n = new ObjectMapper().readTree(sw.toString());
-        assertEquals("bbcu-m", n.get("arch").asText());
-        assertEquals(1, n.get("ops_320x180").asDouble() / 3.95e9, 0.05);
-        assertEquals(1, n.get("params_paper").asDouble() / 51e3, 0.05);
-        assertEquals(n.get("params").get("fp").asLong() + n.get("params").get("binary").asLong(), n.get("params").get("total").asLong());
     }
 }
