@@ -6,8 +6,8 @@ clipped weight gradient), with Sign(0) = +1 as in bnnsr (torch.sign(0) would be 
 
 Needs Debian's python (torch 1.13, numpy, PIL); the Maven build never runs it.
 
-1. Make the fixtures (PyTorch -> bnnsr), committed under src/test/resources/golden/:
-       /usr/bin/python3 src/test/python/make_bbcu_golden.py make src/test/resources/golden
+1. Make the fixtures (PyTorch -> bnnsr), committed under bnnsr-core/src/test/resources/golden/:
+       /usr/bin/python3 bnnsr-core/src/test/python/make_bbcu_golden.py make bnnsr-core/src/test/resources/golden
    For both architectures at scales 2, 3, 4 (nf=8, nb=2, k=130, a 17x13 crop of Set5 butterfly):
    {arch}_x{s}.safetensors is the state dict (plain, no bnnsr metadata), {arch}_x{s}_io.safetensors the input crop
    and PyTorch's eval output (NHWC), {arch}_x{s}_state.txt the state dict's names, dtypes and shapes in order.
@@ -17,7 +17,7 @@ Needs Debian's python (torch 1.13, numpy, PIL); the Maven build never runs it.
 
 2. The reverse check (bnnsr -> PyTorch), by hand: a bnnsr model or checkpoint of either architecture loads into
    these modules with load_state_dict(strict=True) (checkpoints: the model tensors only) and runs:
-       /usr/bin/python3 src/test/python/make_bbcu_golden.py check run/model_latest.safetensors [--image PNG]
+       /usr/bin/python3 bnnsr-core/src/test/python/make_bbcu_golden.py check run/model_latest.safetensors [--compare IO.safetensors]
    prints the model's options, that strict loading worked, and the output range; with --compare IO.safetensors
    (an "input"/"output" pair written by bnnsr) the max abs difference to bnnsr's output.
 """
