@@ -17,9 +17,9 @@ Needs Debian's python (torch 1.13, numpy, PIL); the Maven build never runs it.
 
 2. The reverse check (bnnsr -> PyTorch), by hand: a bnnsr model or checkpoint of either architecture loads into
    these modules with load_state_dict(strict=True) (checkpoints: the model tensors only) and runs:
-       /usr/bin/python3 bnnsr-core/src/test/python/make_bbcu_golden.py check run/model_latest.safetensors [--compare IO.safetensors]
-   prints the model's options, that strict loading worked, and the output range; with --compare IO.safetensors
-   (an "input"/"output" pair written by bnnsr) the max abs difference to bnnsr's output.
+       /usr/bin/python3 bnnsr-core/src/test/python/make_bbcu_golden.py check run/model_latest.safetensors [--lr LR.png --bnnsr-output SR.png]
+   prints that strict loading worked; with --lr PNG --bnnsr-output PNG (bnnsr upscale's output for that LR image)
+   PyTorch's output, clamped and rounded to 8 bits, is compared with bnnsr's (at most 1 level apart).
 """
 import argparse
 import json
@@ -200,16 +200,27 @@ def check(args):
         sys.exit("not a BBCU model: " + arch)
     k = float(opts.get("extra", {}).get("amplification", "130"))
     model = BBCUNet(opts["channels"], opts["blocks"], opts["scale"], arch == "bbcu-m", k).eval()
-    names = set(model.state_dict().keys())
-    sd = {n: t for n, t in sd.items() if n in names or not n.startswith(("adam.", "optim", "state.")) and n in names}
+    if "checkpoint" in os.path.basename(args.model):
+        # a training checkpoint also holds the optimizer state and counters: keep the model's own tensors
+        names = set(model.state_dict().keys())
+        extra = sorted(n for n in sd if n not in names)
+        sd = {n: t for n, t in sd.items() if n in names}
+        print("checkpoint: %d non-model tensors left out (e.g. %s)" % (len(extra), ", ".join(extra[:2])))
     model.load_state_dict(sd, strict=True)
     print("%s x%d (nf=%d, nb=%d, k=%g): load_state_dict(strict=True) OK, %d tensors"
           % (arch, opts["scale"], opts["channels"], opts["blocks"], k, len(sd)))
-    if args.compare:
-        io, _ = read_safetensors(args.compare)
+    if args.lr and args.bnnsr_output:
+        # bnnsr upscale's 8-bit PNG of the same LR image: PyTorch's output, clamped and rounded, must agree
+        from PIL import Image
+        import numpy as np
+        lr = np.asarray(Image.open(args.lr).convert("RGB"), dtype=np.float32) / 255.0
         with torch.no_grad():
-            y = nhwc(model(nchw(io["input"])))
-        print("max abs diff vs bnnsr's output: %.3g" % (y - io["output"]).abs().max().item())
+            y = nhwc(model(nchw(torch.from_numpy(lr).unsqueeze(0))))[0].clamp(0, 1).numpy()
+        ours = np.asarray(Image.open(args.bnnsr_output).convert("RGB"), dtype=np.float32)
+        d = np.abs(np.floor(y * 255 + 0.5) - ours)
+        print("vs bnnsr upscale %s: max |diff| %d levels, %.4f%% of values differ" % (args.bnnsr_output, d.max(), 100 * (d > 0).mean()))
+        if d.max() > 1:
+            sys.exit("FAILED: PyTorch and bnnsr differ by more than rounding")
 
 
 def main():
@@ -226,7 +237,8 @@ def main():
     m.add_argument("--width", type=int, default=13)
     c = sub.add_parser("check")
     c.add_argument("model")
-    c.add_argument("--compare", help="an input/output safetensors pair written by bnnsr")
+    c.add_argument("--lr", help="an LR PNG that bnnsr upscaled with this model")
+    c.add_argument("--bnnsr-output", help="bnnsr upscale's PNG output for --lr")
     args = p.parse_args()
     make(args) if args.cmd == "make" else check(args)
 
