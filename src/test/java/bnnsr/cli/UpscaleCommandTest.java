@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import static bnnsr.cli.EvalCommandTest.assertOneLineError;
 import static bnnsr.cli.EvalCommandTest.run;
@@ -213,20 +212,9 @@ class UpscaleCommandTest {
         i.writeInt(w);
         i.writeInt(h);
         i.write(new byte[] {8, 2, 0, 0, 0});
-        chunk(d, "IHDR", ihdr.toByteArray());
-        chunk(d, "IEND", new byte[0]);
+        ReliabilityTest.chunk(d, "IHDR", ihdr.toByteArray());
+        ReliabilityTest.chunk(d, "IEND", new byte[0]);
         return b.toByteArray();
-    }
-
-    private static void chunk(DataOutputStream d, String type, byte[] data) throws IOException {
-        d.writeInt(data.length);
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        d.write(t);
-        d.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        d.writeInt((int) crc.getValue());
     }
 
     @Test void wrongModelFilesAreOneLine() throws IOException {
