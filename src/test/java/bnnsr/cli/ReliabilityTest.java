@@ -167,15 +167,6 @@ class ReliabilityTest {
 
     /** A real 1-bit grey PNG of w x h black pixels, deflated: a few KB on disk, gigabytes as floats. */
     static byte[] greyPngBomb(int w, int h) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        DataOutputStream d = new DataOutputStream(b);
-        d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-        DataOutputStream i = new DataOutputStream(ihdr);
-        i.writeInt(w);
-        i.writeInt(h);
-        i.write(new byte[] {1, 0, 0, 0, 0});                   // 1 bit, grey, deflate, no filter, no interlace
-        chunk(d, "IHDR", ihdr.toByteArray());
         Deflater def = new Deflater(9);
         byte[] row = new byte[1 + (w + 7) / 8];
         ByteArrayOutputStream z = new ByteArrayOutputStream();
@@ -186,7 +177,21 @@ class ReliabilityTest {
         }
         def.finish();
         while (!def.finished()) z.write(buf, 0, def.deflate(buf));
-        chunk(d, "IDAT", z.toByteArray());
+        return png(w, h, new byte[] {1, 0, 0, 0, 0}, z.toByteArray());   // 1 bit, grey, deflate, no filter, no interlace
+    }
+
+    /** A PNG: signature, IHDR (w, h, then bit depth, colour type, ...), IDAT if given, IEND. */
+    static byte[] png(int w, int h, byte[] ihdrTail, byte[] idat) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(b);
+        d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        DataOutputStream i = new DataOutputStream(ihdr);
+        i.writeInt(w);
+        i.writeInt(h);
+        i.write(ihdrTail);
+        chunk(d, "IHDR", ihdr.toByteArray());
+        if (idat != null) chunk(d, "IDAT", idat);
         chunk(d, "IEND", new byte[0]);
         return b.toByteArray();
     }
