@@ -146,9 +146,10 @@ public final class PackedModel {
     }
 
     /** Reads and validates a packed model; every problem is a {@link PackedModelException} "FILE: what is wrong". */
-    public static PackedModel read(Path file) throws IOException {
-        SafeTensors st = SafeTensors.read(file);
-        String where = file.toString();
+    public static PackedModel read(Path file) throws IOException { return from(file.toString(), SafeTensors.read(file)); }
+
+    /** Validates a read safetensors file as a packed model; {@code where} (the file's name) starts every message. */
+    public static PackedModel from(String where, SafeTensors st) throws IOException {
         Map<String, String> meta = st.metadata();
         String format = meta.get("format");
         if (!FORMAT.equals(format))

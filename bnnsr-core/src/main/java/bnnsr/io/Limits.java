@@ -24,6 +24,8 @@ public final class Limits {
     public static final int MAX_GRAPH_NODES = 100_000;
     /** Pixels of an image that is read (checked from its header before decoding): 64 Mpx, e.g. 8192 x 8192. */
     public static final long MAX_IMAGE_PIXELS = 1L << 26;
+    /** Bytes of a text input read whole (an options file). */
+    public static final long MAX_TEXT_BYTES = 1L << 20;
     /** Bytes the decoding and the float copies of one image pixel take, by estimate (for the heap check). */
     public static final long IMAGE_BYTES_PER_PIXEL = 48;
 

@@ -59,13 +59,23 @@ public final class TrainConfig {
     /** Reads an options file (.yml/.yaml or .json). */
     public static TrainConfig read(Path file) throws IOException {
         String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        ObjectMapper m = n.endsWith(".json") ? JSON : YAML;
+        bnnsr.io.Limits.check(file + ": size in bytes", java.nio.file.Files.size(file), 0, bnnsr.io.Limits.MAX_TEXT_BYTES);
+        return parse(java.nio.file.Files.readString(file), n.endsWith(".json"), file.toString());
+    }
+
+    /**
+     * Parses options text (YAML, or JSON when {@code json}); every problem is an IllegalArgumentException whose
+     * message starts with {@code where}. The values are checked by {@link #validate()}, not here.
+     */
+    public static TrainConfig parse(String text, boolean json, String where) {
         try {
-            return m.readValue(file.toFile(), TrainConfig.class);
+            TrainConfig c = (json ? JSON : YAML).readValue(text, TrainConfig.class);
+            if (c == null) throw new IllegalArgumentException(where + ": empty options file");
+            return c;
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown option '" + e.getPropertyName() + "' (known: " + knownKeys() + ")");
+            throw new IllegalArgumentException(where + ": unknown option '" + e.getPropertyName() + "' (known: " + knownKeys() + ")");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage().lines().findFirst().orElse("unreadable"));
+            throw new IllegalArgumentException(where + ": " + e.getOriginalMessage().lines().findFirst().orElse("unreadable"));
         }
     }
 
