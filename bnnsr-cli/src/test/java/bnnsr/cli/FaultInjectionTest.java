@@ -39,9 +39,11 @@ class FaultInjectionTest {
     record Child(int exit, String err) {}
 
     /** Runs {@code bnnsr ARGS} in a child JVM with this test's class path, writes limited to {@code limitKb} (0: none). */
-    static Process start(int limitKb, Path errFile, String... args) throws IOException {
+    static Process start(int limitKb, Path errFile, String... args) throws IOException { return start(limitKb, "1g", errFile, args); }
+
+    static Process start(int limitKb, String heap, Path errFile, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:-UsePerfData", "-Xmx1g", "--add-modules=jdk.incubator.vector",
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:-UsePerfData", "-Xmx" + heap, "--add-modules=jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), "bnnsr.cli.Main"));
         cmd.addAll(List.of(args));
         StringBuilder line = new StringBuilder(limitKb > 0 ? "ulimit -f " + limitKb + "; exec" : "exec");
@@ -50,9 +52,11 @@ class FaultInjectionTest {
                 .redirectOutput(errFile.toFile()).start();
     }
 
-    Child run(int limitKb, String... args) throws Exception {
+    Child run(int limitKb, String... args) throws Exception { return runWithHeap(limitKb, "1g", args); }
+
+    Child runWithHeap(int limitKb, String heap, String... args) throws Exception {
         Path log = Files.createTempFile("child", ".log");
-        Process p = start(limitKb, log, args);
+        Process p = start(limitKb, heap, log, args);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child finished");
         String out = Files.readString(log);
         Files.delete(log);
@@ -103,6 +107,18 @@ class FaultInjectionTest {
         assertWriteFailure(c, run.resolve(Checkpoint.FILE));
         assertFalse(Files.exists(run.resolve(Checkpoint.FILE)));
         assertTrue(noTemp(run), names(run).toString());
+    }
+
+    /** A batch whose activations do not fit the heap (the weights do): one line saying what to lower, exit 1. */
+    @Test @Timeout(600) void runningOutOfMemoryIsOneLine() throws Exception {
+        Path run = dir.resolve("oom");
+        Child c = runWithHeap(0, "200m", "train", "--arch", "srresnet", "--scale", "2", "--channels", "64", "--blocks", "2",
+                "--batch", "1024", "--patch", "20", "--data", data.toString(), "--val", "", "--iters", "1", "--threads", "1",
+                "-o", run.toString());
+        assertEquals(1, c.exit(), c.err());
+        assertTrue(c.err().contains("bnnsr: out of memory") && c.err().contains("-Xmx"), c.err());
+        assertFalse(c.err().contains("OutOfMemoryError") || c.err().contains("\tat "), c.err());
+        assertFalse(Files.exists(run.resolve(Checkpoint.FILE)));
     }
 
     /**
