@@ -55,9 +55,13 @@ public final class Checkpoint {
         Model model;
         try {
             config = TrainConfig.fromJson(cfg);
-            model = Architectures.create(ArchOptions.fromJson(opts), 0);
         } catch (IllegalArgumentException e) {
             throw new SafeTensorsException(file + ": " + e.getMessage() + " (written by another version of bnnsr?)");
+        }
+        try {
+            model = Architectures.create(ArchOptions.fromJson(opts), 0);
+        } catch (IllegalArgumentException e) {
+            throw new SafeTensorsException(file + ": " + e.getMessage());
         }
         try {
             model.loadState(st, n -> n.startsWith(Adam.PREFIX));
