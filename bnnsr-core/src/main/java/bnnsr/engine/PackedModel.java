@@ -258,8 +258,8 @@ public final class PackedModel {
                 case "bicubic" -> new Node.Bicubic(text(at, o, "in"), text(at, o, "out"), factor(at, o, "scale"));
                 case "add" -> new Node.Add(text(at, o, "a"), text(at, o, "b"), text(at, o, "out"));
                 case "scale" -> new Node.Scale(text(at, o, "in"), text(at, o, "out"), (float) number(at, o, "factor"));
-                case "rprelu" -> new Node.RPReLU(text(at, o, "name"), text(at, o, "in"), text(at, o, "out"), integer(at, o, "channels"));
-                case "nearest" -> new Node.Nearest(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
+                case "rprelu" -> new Node.RPReLU(text(at, o, "name"), text(at, o, "in"), text(at, o, "out"), channels(at, o, "channels"));
+                case "nearest" -> new Node.Nearest(text(at, o, "in"), text(at, o, "out"), factor(at, o, "scale"));
                 case "box_scale" -> new Node.BoxScale(text(at, o, "name"), text(at, o, "in"), text(at, o, "source"), text(at, o, "out"),
                         channels(at, o, "channels"), kernel(at, o, "k"));
                 case "binary_conv" -> {
