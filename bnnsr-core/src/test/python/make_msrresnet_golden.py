@@ -167,7 +167,10 @@ def nchw(t):
 
 def load_crop(h, w):
     from PIL import Image
-    img = np.asarray(Image.open("/work/shared/datasets/Set5/butterfly.png").convert("RGB"), dtype=np.float32) / 255.0
+    # the copy bundled with the tests (src/test/resources/Set5), so the script runs from any checkout
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "resources", "Set5", "butterfly.png")
+    img = np.asarray(Image.open(path).convert("RGB"), dtype=np.float32) / 255.0
     y0, x0 = 100, 80  # a textured patch (wing edges), away from the image borders
     return torch.from_numpy(img[y0:y0 + h, x0:x0 + w].copy()).unsqueeze(0)  # NHWC
 

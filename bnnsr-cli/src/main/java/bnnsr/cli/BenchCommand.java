@@ -98,15 +98,12 @@ public final class BenchCommand implements Runnable {
             Path target = json.toAbsolutePath();
             try {
                 Files.createDirectories(target.getParent());
-                Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
-                try {
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), values);
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                bnnsr.io.AtomicFiles.writeString(target,
+                        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(values));
+            } catch (bnnsr.io.FileWriteException e) {
+                throw new UserException(e.getMessage(), Cli.EXIT_FAILURE);
             } catch (IOException e) {
-                throw new UserException("cannot write " + json + ": " + e.getMessage());
+                throw new UserException("cannot write " + json + ": " + e.getMessage(), Cli.EXIT_FAILURE);
             }
         }
     }

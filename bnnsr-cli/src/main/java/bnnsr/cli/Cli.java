@@ -14,6 +14,19 @@ public final class Cli {
     private Cli() {}
 
     static void configure(CommandLine cl) {
+        // An Error passes picocli's exception handler; running out of memory is the one users cause (a big model,
+        // image or batch) and must be a line that says what to do, not a stack trace.
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (OutOfMemoryError e) {
+                PrintWriter err = parsed.commandSpec().commandLine().getErr();
+                err.println("bnnsr: out of memory (Java heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): use a"
+                        + " smaller model, batch, patch or --tile, or give Java more memory (BNNSR_JAVA_OPTS=-Xmx...)");
+                err.flush();
+                return EXIT_FAILURE;
+            }
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof UserException ue) {

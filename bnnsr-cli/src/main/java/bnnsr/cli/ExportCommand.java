@@ -38,8 +38,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override public Integer call() throws IOException {
-        if (!Files.exists(input)) throw new UserException(input + ": no such model file");
-        if (!Files.isRegularFile(input)) throw new UserException(input + ": not a file");
+        String problem = bnnsr.io.InputFiles.problem(input);
+        if (problem != null) throw new UserException(input + ": " + (problem.equals("no such file") ? "no such model file" : problem));
         if (Files.exists(output)) {
             if (Files.isSameFile(input, output)) throw new UserException(output + ": is the input; choose another output file");
             if (!force) throw new UserException(output + ": exists (use --force to overwrite)");
@@ -53,7 +53,11 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(input + ": " + e.getMessage());
         }
-        packed.write(output);
+        try {
+            packed.write(output, force);
+        } catch (bnnsr.io.FileWriteException e) {
+            throw new UserException(e.getMessage(), e instanceof bnnsr.io.FileWriteException.Exists ? Cli.EXIT_USAGE : Cli.EXIT_FAILURE);
+        }
         int binary = 0, fp = 0;
         for (Node n : packed.nodes) {
             if (n instanceof Node.BinaryConv) binary++;

@@ -76,7 +76,8 @@ public final class InfoCommand implements Callable<Integer> {
 
     private Model load() throws IOException {
         if (model != null) {
-            if (!Files.isRegularFile(model)) throw new UserException("no such model file: " + model);
+            String problem = bnnsr.io.InputFiles.problem(model);
+            if (problem != null) throw new UserException(model + ": " + (problem.startsWith("is a folder") ? "is a folder, not a model file" : problem));
             ArchOptions given = arch == null ? null : new ArchOptions(arch, scale == null ? 4 : scale, 1, 0);
             try {
                 // a packed model records the options of the model it was exported from: the same complexity
@@ -93,7 +94,7 @@ public final class InfoCommand implements Callable<Integer> {
             if (channels != null) o = o.withChannels(channels);
             if (blocks != null) o = o.withBlocks(blocks);
             for (Map.Entry<String, String> e : set.entrySet()) o = o.with(e.getKey(), e.getValue());
-            return Architectures.create(o, 0);
+            return Architectures.createChecked(o, 0);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
@@ -103,12 +104,10 @@ public final class InfoCommand implements Callable<Integer> {
         Path target = json.toAbsolutePath();
         Path dir = target.getParent();
         if (dir != null && !Files.isDirectory(dir)) throw new UserException("no such folder: " + dir);
-        Path tmp = Files.createTempFile(dir, ".info-", ".tmp");
         try {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), c.toJson());
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            bnnsr.io.AtomicFiles.writeString(target, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c.toJson()));
+        } catch (bnnsr.io.FileWriteException e) {
+            throw new UserException(e.getMessage(), Cli.EXIT_FAILURE);
         }
     }
 }

@@ -19,8 +19,8 @@ final class ModelFiles {
      * given) must agree with it.
      */
     static InferenceNetwork load(Path file, String arch, Integer scale) {
-        if (!Files.exists(file)) throw new UserException(file + ": no such model file");
-        if (!Files.isRegularFile(file)) throw new UserException(file + ": not a file");
+        String problem = bnnsr.io.InputFiles.problem(file);
+        if (problem != null) throw new UserException(file + ": " + (problem.equals("no such file") ? "no such model file" : problem));
         if (arch != null && scale == null) throw new UserException("--arch needs --scale (the state dict's upscaling factor)");
         try {
             ArchOptions given = arch == null ? null : Architectures.defaults(arch, scale);

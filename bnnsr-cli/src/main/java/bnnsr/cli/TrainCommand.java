@@ -61,6 +61,8 @@ public final class TrainCommand implements Callable<Integer> {
     String out;
     @Option(names = "--resume", description = "Continue from OUT/checkpoint.safetensors if it exists.")
     boolean resume;
+    @Option(names = "--force", description = "Start a new run even if OUT holds one (its checkpoint, model and log are replaced).")
+    boolean force;
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
@@ -70,16 +72,19 @@ public final class TrainCommand implements Callable<Integer> {
             c = config == null ? new TrainConfig() : readConfig(config);
             apply(c);
             if (threads != null) Parallel.setThreads(threads);
-            Trainer t = new Trainer(c, resume, System.err);
+            Trainer t = new Trainer(c, resume, force, System.err);
             t.run();
         } catch (IllegalArgumentException | EvalInputException | ImageFileException | SafeTensorsException e) {
             throw new UserException(e.getMessage());
+        } catch (bnnsr.io.FileWriteException e) {
+            throw new UserException(e.getMessage(), Cli.EXIT_FAILURE);
         }
         return 0;
     }
 
     private static TrainConfig readConfig(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new UserException(file + ": no such options file");
+        String problem = bnnsr.io.InputFiles.problem(file);   // a FIFO would block the read
+        if (problem != null) throw new UserException(file + ": " + (problem.equals("no such file") ? "no such options file" : problem));
         return TrainConfig.read(file);
     }
 

@@ -211,11 +211,11 @@ public final class UpscaleCommand implements Callable<Integer> {
         }
         String note = "";
         if (fmt.equals("jpg")) {
-            ImageWriter.writeJpeg(sr, target, quality);
+            ImageWriter.writeJpeg(sr, target, quality, force);
             if (sr.hasAlpha()) note = ", alpha dropped (JPEG has none)";
             if (sr.bitDepth() == 16) note += ", 16 -> 8 bits (JPEG)";
         } else {
-            ImageWriter.writePng(sr, target);
+            ImageWriter.writePng(sr, target, sr.bitDepth(), force);   // created exclusively: a concurrent writer cannot be replaced
         }
         return in + " -> " + target + " (" + img.width + "x" + img.height + " -> " + sr.width + "x" + sr.height
                 + (sr.isGrey() ? " grey" : "") + (sr.hasAlpha() ? " +alpha" : "") + (sr.bitDepth() == 16 ? " 16-bit" : "") + note;

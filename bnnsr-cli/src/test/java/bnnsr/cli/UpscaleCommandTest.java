@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import static bnnsr.cli.EvalCommandTest.assertOneLineError;
 import static bnnsr.cli.EvalCommandTest.run;
@@ -166,10 +165,11 @@ class UpscaleCommandTest {
         byte[] good = Files.readAllBytes(png("in/good.png", 6, 7, 3, 8, 1));
         Files.write(bad, java.util.Arrays.copyOf(good, good.length / 2));
         Path out = dir.resolve("out");
+        List<Path> before = filesUnder(dir);
         EvalCommandTest.Run r = run("upscale", "--model", modelX2.toString(), bad.toString(), "-o", dir.resolve("one.png").toString());
         assertOneLineError(r, 2, bad.toString());
         assertFalse(Files.exists(dir.resolve("one.png")));
-        assertEquals(List.of(dir.resolve("one.png").getFileName().toString()).size(), 1);
+        assertEquals(before, filesUnder(dir), "nothing written, nothing left");
         try (Stream<Path> s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains("one.png")), "no temp file left");
         }
@@ -205,28 +205,7 @@ class UpscaleCommandTest {
 
     /** A PNG signature, an IHDR chunk claiming w x h RGB 8-bit, and IEND: enough for the header, no pixels. */
     private static byte[] pngHeaderOnly(int w, int h) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        DataOutputStream d = new DataOutputStream(b);
-        d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-        DataOutputStream i = new DataOutputStream(ihdr);
-        i.writeInt(w);
-        i.writeInt(h);
-        i.write(new byte[] {8, 2, 0, 0, 0});
-        chunk(d, "IHDR", ihdr.toByteArray());
-        chunk(d, "IEND", new byte[0]);
-        return b.toByteArray();
-    }
-
-    private static void chunk(DataOutputStream d, String type, byte[] data) throws IOException {
-        d.writeInt(data.length);
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        d.write(t);
-        d.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        d.writeInt((int) crc.getValue());
+        return ReliabilityTest.png(w, h, new byte[] {8, 2, 0, 0, 0}, null);
     }
 
     @Test void wrongModelFilesAreOneLine() throws IOException {
@@ -292,10 +271,11 @@ class UpscaleCommandTest {
         assertTrue(ImageReader.read(dir.resolve("whole.png")).samePixels(ImageReader.read(dir.resolve("tiled.png"))));
     }
 
+    /** x4 is bundled; no scale but 4 has a default model, so --scale 3 shows the message. */
     @Test void withoutAModelTheMessageSaysWhereTheDefaultWasLookedFor() throws IOException {
-        assumeTrue(DefaultModel.find(4).isEmpty(), "a default model is installed");
+        assertTrue(DefaultModel.find(3).isEmpty(), "no x3 default model is bundled or installed");
         Path in = png("a.png", 5, 5, 3, 8, 1);
-        EvalCommandTest.Run r = run("upscale", in.toString(), "-o", dir.resolve("o.png").toString());
-        assertOneLineError(r, 2, "no --model given and no default model default_x4.safetensors");
+        EvalCommandTest.Run r = run("upscale", "--scale", "3", in.toString(), "-o", dir.resolve("o.png").toString());
+        assertOneLineError(r, 2, "no --model given and no default model default_x3.safetensors");
     }
 }

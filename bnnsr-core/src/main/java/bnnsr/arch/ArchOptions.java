@@ -1,5 +1,6 @@
 package bnnsr.arch;
 
+import bnnsr.io.Limits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -19,9 +20,7 @@ public record ArchOptions(String arch, int scale, int channels, int blocks, Map<
 
     public ArchOptions {
         if (arch == null || arch.isBlank()) throw new IllegalArgumentException("architecture name missing");
-        if (scale < 1) throw new IllegalArgumentException("scale must be >= 1, got " + scale);
-        if (channels < 1) throw new IllegalArgumentException("channels must be >= 1, got " + channels);
-        if (blocks < 0) throw new IllegalArgumentException("blocks must be >= 0, got " + blocks);
+        Limits.checkModel(scale, channels, blocks);   // from files and options alike: before anything is built
         extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(extra));
     }
 
@@ -40,9 +39,35 @@ public record ArchOptions(String arch, int scale, int channels, int blocks, Map<
         return new ArchOptions(arch, scale, channels, blocks, m);
     }
 
-    public String option(String key, String fallback) { return extra.getOrDefault(key, fallback); }
+    /** Keys read through the option getters on this thread while {@link #recordReads} runs (null: not recording). */
+    private static final ThreadLocal<java.util.Set<String>> READS = new ThreadLocal<>();
+
+    /**
+     * Runs {@code build} and returns it with the option keys it read: an architecture's builder reads every key it
+     * understands, so a given key it never read is unknown to it (a typo would otherwise train the default).
+     */
+    public static <T> Map.Entry<T, java.util.Set<String>> recordReads(java.util.function.Supplier<T> build) {
+        java.util.Set<String> before = READS.get(), reads = new java.util.TreeSet<>();
+        READS.set(reads);
+        try {
+            return Map.entry(build.get(), reads);
+        } finally {
+            READS.set(before);
+        }
+    }
+
+    private static void noteRead(String key) {
+        java.util.Set<String> r = READS.get();
+        if (r != null) r.add(key);
+    }
+
+    public String option(String key, String fallback) {
+        noteRead(key);
+        return extra.getOrDefault(key, fallback);
+    }
 
     public int intOption(String key, int fallback) {
+        noteRead(key);
         String v = extra.get(key);
         if (v == null) return fallback;
         try {
@@ -53,6 +78,7 @@ public record ArchOptions(String arch, int scale, int channels, int blocks, Map<
     }
 
     public double doubleOption(String key, double fallback) {
+        noteRead(key);
         String v = extra.get(key);
         if (v == null) return fallback;
         try {

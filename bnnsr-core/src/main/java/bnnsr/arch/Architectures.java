@@ -33,7 +33,24 @@ public final class Architectures {
 
     /** A freshly initialised model of {@code options.arch()}. */
     public static Model create(ArchOptions options, RandomGenerator rng) {
-        return new Model(options, get(options.arch()).build(options, rng));
+        Architecture a = get(options.arch());
+        bnnsr.io.Limits.checkModelFitsHeap(options.channels(), options.blocks(), 1);
+        return new Model(options, a.build(options, rng));
+    }
+
+    /**
+     * As {@link #create(ArchOptions, long)} for options a user just gave (not a file's): an option key the
+     * architecture does not understand is an error listing the keys it does.
+     */
+    public static Model createChecked(ArchOptions options, long seed) {
+        var built = ArchOptions.recordReads(() -> create(options, seed));
+        java.util.Set<String> known = new java.util.TreeSet<>(built.getValue());
+        known.addAll(defaults(options.arch(), options.scale()).extra().keySet());
+        for (String key : options.extra().keySet())
+            if (!known.contains(key))
+                throw new IllegalArgumentException("unknown option '" + key + "' for " + options.arch() + " (known: "
+                        + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+        return built.getKey();
     }
 
     /** As {@link #create(ArchOptions, RandomGenerator)} with a generator seeded by {@code seed}. */

@@ -151,6 +151,8 @@ public final class Model implements Layer {
                 throw new SafeTensorsException(p.name + ": dtype " + e.dtype() + " where the model holds "
                         + (p.integral ? "integers" : "floats"));
             float[] v = st.floats(p.name);
+            for (float x : v)   // a NaN or Inf weight gives black images and absurd scores, never an error later
+                if (!Float.isFinite(x)) throw new SafeTensorsException(p.name + ": has a non-finite value (" + x + ")");
             System.arraycopy(v, 0, p.value, 0, v.length);
         }
     }

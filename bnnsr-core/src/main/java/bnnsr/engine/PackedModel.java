@@ -1,6 +1,7 @@
 package bnnsr.engine;
 
 import bnnsr.io.DType;
+import bnnsr.io.Limits;
 import bnnsr.io.SafeTensors;
 import bnnsr.io.SafeTensorsWriter;
 import bnnsr.io.TensorEntry;
@@ -132,7 +133,10 @@ public final class PackedModel {
 
     // ------------------------------------------------------------------ files
 
-    public void write(Path file) throws IOException {
+    public void write(Path file) throws IOException { write(file, true); }
+
+    /** Writes the model atomically; without {@code replace} an existing file is kept (even one that appears meanwhile). */
+    public void write(Path file, boolean replace) throws IOException {
         SafeTensorsWriter w = new SafeTensorsWriter();
         for (Map.Entry<String, float[]> e : floats.entrySet()) w.putF32(e.getKey(), shapeOf(e.getKey()), e.getValue());
         for (Map.Entry<String, long[]> e : words.entrySet()) w.putI64(e.getKey(), shapeOf(e.getKey()), e.getValue());
@@ -146,13 +150,14 @@ public final class PackedModel {
         meta.put("sign", SIGN);
         meta.put("bit_order", BIT_ORDER);
         meta.put("graph", graphJson(nodes));
-        w.write(file, meta);
+        w.write(file, meta, replace);
     }
 
     /** Reads and validates a packed model; every problem is a {@link PackedModelException} "FILE: what is wrong". */
-    public static PackedModel read(Path file) throws IOException {
-        SafeTensors st = SafeTensors.read(file);
-        String where = file.toString();
+    public static PackedModel read(Path file) throws IOException { return from(file.toString(), SafeTensors.read(file)); }
+
+    /** Validates a read safetensors file as a packed model; {@code where} (the file's name) starts every message. */
+    public static PackedModel from(String where, SafeTensors st) throws IOException {
         Map<String, String> meta = st.metadata();
         String format = meta.get("format");
         if (!FORMAT.equals(format))
@@ -238,24 +243,25 @@ public final class PackedModel {
             throw new PackedModelException(where + ": graph is not valid JSON");
         }
         if (root == null || !root.isArray() || root.isEmpty()) throw new PackedModelException(where + ": graph is not a non-empty JSON list");
+        if (root.size() > Limits.MAX_GRAPH_NODES) throw new PackedModelException(where + ": graph has " + root.size() + " nodes, over the limit of " + Limits.MAX_GRAPH_NODES);
         List<Node> nodes = new ArrayList<>();
         int i = 0;
         for (JsonNode o : root) {
             String at = where + ": graph node " + i++;
             String op = text(at, o, "op");
             nodes.add(switch (op) {
-                case "conv" -> new Node.Conv(text(at, o, "name"), text(at, o, "in"), text(at, o, "out"), integer(at, o, "cin"),
-                        integer(at, o, "cout"), integer(at, o, "k"), bool(at, o, "bias"));
+                case "conv" -> new Node.Conv(text(at, o, "name"), text(at, o, "in"), text(at, o, "out"), channels(at, o, "cin"),
+                        channels(at, o, "cout"), kernel(at, o, "k"), bool(at, o, "bias"));
                 case "activation" -> new Node.Activation(text(at, o, "in"), text(at, o, "out"), (float) number(at, o, "slope"));
-                case "pixel_shuffle" -> new Node.PixelShuffle(text(at, o, "in"), text(at, o, "out"), integer(at, o, "r"));
-                case "bilinear" -> new Node.Bilinear(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
-                case "bicubic" -> new Node.Bicubic(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
+                case "pixel_shuffle" -> new Node.PixelShuffle(text(at, o, "in"), text(at, o, "out"), factor(at, o, "r"));
+                case "bilinear" -> new Node.Bilinear(text(at, o, "in"), text(at, o, "out"), factor(at, o, "scale"));
+                case "bicubic" -> new Node.Bicubic(text(at, o, "in"), text(at, o, "out"), factor(at, o, "scale"));
                 case "add" -> new Node.Add(text(at, o, "a"), text(at, o, "b"), text(at, o, "out"));
                 case "scale" -> new Node.Scale(text(at, o, "in"), text(at, o, "out"), (float) number(at, o, "factor"));
-                case "rprelu" -> new Node.RPReLU(text(at, o, "name"), text(at, o, "in"), text(at, o, "out"), integer(at, o, "channels"));
-                case "nearest" -> new Node.Nearest(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
+                case "rprelu" -> new Node.RPReLU(text(at, o, "name"), text(at, o, "in"), text(at, o, "out"), channels(at, o, "channels"));
+                case "nearest" -> new Node.Nearest(text(at, o, "in"), text(at, o, "out"), factor(at, o, "scale"));
                 case "box_scale" -> new Node.BoxScale(text(at, o, "name"), text(at, o, "in"), text(at, o, "source"), text(at, o, "out"),
-                        integer(at, o, "channels"), integer(at, o, "k"));
+                        channels(at, o, "channels"), kernel(at, o, "k"));
                 case "binary_conv" -> {
                     JsonNode src = o.get("sources");
                     if (src == null || !src.isArray() || src.isEmpty()) throw new PackedModelException(at + ": sources must be a non-empty list");
@@ -265,7 +271,7 @@ public final class PackedModel {
                         sources.add(s.asText());
                     }
                     yield new Node.BinaryConv(text(at, o, "name"), sources, o.has("residual") ? text(at, o, "residual") : null,
-                            text(at, o, "out"), integer(at, o, "cin"), integer(at, o, "cout"), integer(at, o, "k"), bool(at, o, "statistic"),
+                            text(at, o, "out"), channels(at, o, "cin"), channels(at, o, "cout"), kernel(at, o, "k"), bool(at, o, "statistic"),
                             o.has("levels") && bool(at, o, "levels"));
                 }
                 default -> throw new PackedModelException(at + ": unknown op '" + op + "'");
@@ -286,11 +292,19 @@ public final class PackedModel {
         return v.asText();
     }
 
-    private static int integer(String at, JsonNode o, String key) throws PackedModelException {
+    /** Sizes come from the file: bounded here ({@link Limits}) before any buffer is sized from them. */
+    private static int integer(String at, JsonNode o, String key, int max) throws PackedModelException {
         JsonNode v = field(at, o, key);
-        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) throw new PackedModelException(at + ": '" + key + "' must be a positive integer");
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > max)
+            throw new PackedModelException(at + ": '" + key + "' must be an integer in 1.." + max + ", got " + v);
         return v.asInt();
     }
+
+    private static int channels(String at, JsonNode o, String key) throws PackedModelException { return integer(at, o, key, Limits.MAX_CHANNELS); }
+
+    private static int kernel(String at, JsonNode o, String key) throws PackedModelException { return integer(at, o, key, Limits.MAX_KERNEL); }
+
+    private static int factor(String at, JsonNode o, String key) throws PackedModelException { return integer(at, o, key, Limits.MAX_SCALE); }
 
     private static double number(String at, JsonNode o, String key) throws PackedModelException {
         JsonNode v = field(at, o, key);
@@ -335,7 +349,7 @@ public final class PackedModel {
 
     private void validate(String where) throws PackedModelException {
         if (arch.isBlank()) throw new PackedModelException(where + ": metadata arch is empty");
-        if (scale < 1 || scale > 8) throw new PackedModelException(where + ": scale " + scale + " is not in 1..8");
+        if (scale < 1 || scale > Limits.MAX_SCALE) throw new PackedModelException(where + ": scale " + scale + " is not in 1.." + Limits.MAX_SCALE);
         Map<String, Shape> shapes = new HashMap<>();
         shapes.put(INPUT, new Shape(IMAGE_CHANNELS, 1));
         Set<String> needed = new LinkedHashSet<>();
@@ -401,6 +415,8 @@ public final class PackedModel {
                     yield new Shape(b.cout(), in.get(0).factor());
                 }
             };
+            if (out.factor() > Limits.MAX_SCALE)   // factors multiply along the graph: bounded at every step
+                throw new PackedModelException(at + ": upscales the input x" + out.factor() + ", over the limit of x" + Limits.MAX_SCALE);
             shapes.put(n.out(), out);
         }
         if (!nodes.getLast().out().equals(OUTPUT)) throw new PackedModelException(where + ": the last graph node must write '" + OUTPUT + "'");

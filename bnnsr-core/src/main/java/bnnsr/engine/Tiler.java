@@ -37,7 +37,7 @@ public final class Tiler {
 
     /** The spans along a dimension of {@code length} LR pixels. */
     static List<Span> spans(int length, int tile, int radius) {
-        int count = tile == WHOLE ? 1 : (length + tile - 1) / tile;
+        int count = tile == WHOLE ? 1 : (int) ((length + (long) tile - 1) / tile);   // long: any tile up to MAX_VALUE
         int maxCore = (length + count - 1) / count;
         int window = (int) Math.min((long) maxCore + 2L * radius, length);
         List<Span> spans = new ArrayList<>(count);

@@ -1,5 +1,8 @@
 package bnnsr.image;
 
+import bnnsr.io.InputFiles;
+import bnnsr.io.Limits;
+
 import javax.imageio.ImageIO;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -75,10 +78,11 @@ public final class ImageReader {
         }
     }
 
+    /** Before opening: a FIFO or device would block or never end (see {@link InputFiles}). */
     private static void checkReadable(Path file) {
-        if (!Files.exists(file)) throw new ImageFileException(file, "no such file");
         if (Files.isDirectory(file)) throw new ImageFileException(file, "is a folder, not an image file");
-        if (!Files.isReadable(file)) throw new ImageFileException(file, "not readable (permission denied)");
+        String problem = InputFiles.problem(file);
+        if (problem != null) throw new ImageFileException(file, problem);
     }
 
     private static BufferedImage decode(Path file) throws IOException {
@@ -94,6 +98,7 @@ public final class ImageReader {
             };
             try {
                 reader.setInput(in, true, true);
+                checkSize(file, reader);      // from the header: an image bomb must not reach the decoder
                 reader.addIIOReadWarningListener(warnings);
                 BufferedImage bi = reader.read(0);
                 if (truncated[0] != null) throw new ImageFileException(file, "corrupt or truncated image (" + truncated[0] + ")");
@@ -102,6 +107,14 @@ public final class ImageReader {
             } finally {
                 reader.dispose();
             }
+        }
+    }
+
+    private static void checkSize(Path file, javax.imageio.ImageReader reader) throws IOException {
+        try {
+            Limits.checkImage(reader.getWidth(0), reader.getHeight(0));
+        } catch (Limits.Exceeded e) {
+            throw new ImageFileException(file, "too large: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package bnnsr.image;
 
 import bnnsr.io.AtomicFiles;
+import bnnsr.io.FileWriteException;
 
 import javax.imageio.ImageIO;
 import java.awt.Transparency;
@@ -22,19 +23,25 @@ public final class ImageWriter {
 
     private ImageWriter() {}
 
-    /** Writes a PNG at the image's own bit depth (8 or 16). */
-    public static void writePng(FloatImage img, Path file) { writePng(img, file, img.bitDepth()); }
+    /** Writes a PNG at the image's own bit depth (8 or 16), replacing the file if it exists. */
+    public static void writePng(FloatImage img, Path file) { writePng(img, file, img.bitDepth(), true); }
 
-    /** Writes a PNG with 8 or 16 bits per sample. */
-    public static void writePng(FloatImage img, Path file, int bits) {
+    /** Writes a PNG with 8 or 16 bits per sample, replacing the file if it exists. */
+    public static void writePng(FloatImage img, Path file, int bits) { writePng(img, file, bits, true); }
+
+    /**
+     * Writes a PNG with 8 or 16 bits per sample; without {@code replace} an existing file, even one that appears
+     * while this one is written, is kept (an {@link ImageFileException} saying so).
+     */
+    public static void writePng(FloatImage img, Path file, int bits, boolean replace) {
         if (bits != 8 && bits != 16) throw new IllegalArgumentException("PNG bit depth must be 8 or 16, got " + bits);
         BufferedImage bi = toBuffered(img, bits);
         try {
-            AtomicFiles.write(file, out -> {
+            AtomicFiles.write(file, replace, out -> {
                 if (!ImageIO.write(bi, "png", out)) throw new IOException("no PNG writer for this image type");
             });
         } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
+            throw failed(file, e);
         }
     }
 
@@ -42,7 +49,10 @@ public final class ImageWriter {
      * Writes a baseline JPEG (8-bit, grey or RGB) with {@code quality} in 0..100 (ImageIO's scale times 100).
      * JPEG holds no alpha: an alpha channel is dropped.
      */
-    public static void writeJpeg(FloatImage img, Path file, int quality) {
+    public static void writeJpeg(FloatImage img, Path file, int quality) { writeJpeg(img, file, quality, true); }
+
+    /** As {@link #writeJpeg(FloatImage, Path, int)}; without {@code replace} an existing file is kept. */
+    public static void writeJpeg(FloatImage img, Path file, int quality, boolean replace) {
         if (quality < 0 || quality > 100) throw new IllegalArgumentException("JPEG quality must be 0..100, got " + quality);
         BufferedImage bi = new BufferedImage(img.width, img.height,
                 img.isGrey() ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
@@ -53,7 +63,7 @@ public final class ImageWriter {
             for (int k = 0; k < cc; k++) s[j++] = Quantize.level(img.data[i * img.channels + k]);
         r.setPixels(0, 0, img.width, img.height, s);
         try {
-            AtomicFiles.write(file, out -> {
+            AtomicFiles.write(file, replace, out -> {
                 javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
                 try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
                     javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
@@ -66,8 +76,13 @@ public final class ImageWriter {
                 }
             });
         } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
+            throw failed(file, e);
         }
+    }
+
+    private static ImageFileException failed(Path file, Exception e) {
+        if (e instanceof FileWriteException w) return new ImageFileException(file, w.reason(), e);   // already says why
+        return new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
     }
 
     /** A BufferedImage whose PNG encoding has exactly the image's channels (grey/RGB, with or without alpha). */

@@ -112,19 +112,28 @@ public final class SafeTensors {
 
     /** Reads and validates a file; every problem is reported as "FILE: what is wrong". */
     public static SafeTensors read(Path file) throws IOException {
+        String problem = InputFiles.problem(file);     // a FIFO would block the open below
+        if (problem != null) throw new SafeTensorsException(file + ": " + problem);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
             try {
-                return read(ch, size);
+                return read((pos, n) -> readFully(ch, pos, n), ch.size());
             } catch (SafeTensorsException e) {
                 throw new SafeTensorsException(file + ": " + e.getMessage());
             }
         }
     }
 
-    private static SafeTensors read(FileChannel ch, long size) throws IOException {
+    /** Reads and validates a file's bytes (the same checks as {@link #read(Path)}; for tests and fuzzing). */
+    public static SafeTensors read(byte[] file) throws IOException {
+        return read((pos, n) -> ByteBuffer.wrap(file, (int) pos, n).slice(), file.length);
+    }
+
+    /** Where the bytes come from: {@code n} bytes at {@code pos}, all of them or an exception. */
+    private interface Source { ByteBuffer read(long pos, int n) throws IOException; }
+
+    private static SafeTensors read(Source src, long size) throws IOException {
         if (size < 8) throw new SafeTensorsException("not a safetensors file: " + size + " bytes, shorter than the 8-byte header length");
-        ByteBuffer len = readFully(ch, 0, 8);
+        ByteBuffer len = src.read(0, 8);
         long headerLen = len.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         if (headerLen < 2 || headerLen > MAX_HEADER)
             throw new SafeTensorsException("not a safetensors file: header length " + Long.toUnsignedString(headerLen) + " is out of range");
@@ -132,10 +141,10 @@ public final class SafeTensors {
             throw new SafeTensorsException("header length " + headerLen + " runs past the end of the file (" + size + " bytes)");
         long dataLen = size - 8 - headerLen;
         if (dataLen > Integer.MAX_VALUE - 8) throw new SafeTensorsException("data section of " + dataLen + " bytes is too large (limit 2 GiB)");
-        String header = decodeUtf8(readFully(ch, 8, (int) headerLen));
+        String header = decodeUtf8(src.read(8, (int) headerLen));
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, TensorEntry> entries = parseHeader(header, dataLen, metadata);
-        ByteBuffer data = readFully(ch, 8 + headerLen, (int) dataLen);
+        ByteBuffer data = src.read(8 + headerLen, (int) dataLen);
         return new SafeTensors(metadata, entries, data);
     }
 

@@ -52,9 +52,12 @@ public final class SafeTensorsWriter {
     }
 
     /** Writes the file atomically; {@code metadata} (may be empty) becomes the header's {@code __metadata__}. */
-    public void write(Path file, Map<String, String> metadata) throws IOException {
+    public void write(Path file, Map<String, String> metadata) throws IOException { write(file, metadata, true); }
+
+    /** As {@link #write(Path, Map)}; without {@code replace} an existing file is kept ({@link AtomicFiles#create}). */
+    public void write(Path file, Map<String, String> metadata, boolean replace) throws IOException {
         byte[] header = header(metadata);
-        AtomicFiles.write(file, out -> {
+        AtomicFiles.write(file, replace, out -> {
             ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
             out.write(buf.putLong(header.length).array(), 0, 8);
             out.write(header);

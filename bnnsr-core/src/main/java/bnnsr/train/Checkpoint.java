@@ -51,14 +51,27 @@ public final class Checkpoint {
         String opts = meta.get(ArchOptions.METADATA_KEY), cfg = meta.get("train_config"), it = meta.get("iteration");
         if (opts == null || cfg == null || it == null)
             throw new SafeTensorsException(file + ": not a bnnsr training checkpoint (metadata incomplete)");
-        Model model = Architectures.create(ArchOptions.fromJson(opts), 0);
+        TrainConfig config;
+        Model model;
+        try {
+            config = TrainConfig.fromJson(cfg);
+        } catch (IllegalArgumentException e) {
+            throw new SafeTensorsException(file + ": " + e.getMessage() + " (written by another version of bnnsr?)");
+        }
+        try {
+            model = Architectures.create(ArchOptions.fromJson(opts), 0);
+        } catch (IllegalArgumentException e) {
+            throw new SafeTensorsException(file + ": " + e.getMessage());
+        }
         try {
             model.loadState(st, n -> n.startsWith(Adam.PREFIX));
         } catch (SafeTensorsException e) {
             throw new SafeTensorsException(file + ": " + e.getMessage());
         }
         try {
-            return new State(model, TrainConfig.fromJson(cfg), Long.parseLong(it), st);
+            long iteration = Long.parseLong(it);
+            if (iteration < 0) throw new NumberFormatException();
+            return new State(model, config, iteration, st);
         } catch (NumberFormatException e) {
             throw new SafeTensorsException(file + ": bad iteration count in metadata");
         }

@@ -14,6 +14,7 @@ import java.util.Locale;
  * A resumed run first drops the rows past its checkpoint, so the curve has each iteration once.
  */
 final class CurveLog {
+    static final String FILE = "log.csv";
     static final String HEADER = "iteration,loss,lr,iters_per_s,val_psnr";
     private final Path file;
 

@@ -59,17 +59,41 @@ public final class TrainConfig {
     /** Reads an options file (.yml/.yaml or .json). */
     public static TrainConfig read(Path file) throws IOException {
         String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        ObjectMapper m = n.endsWith(".json") ? JSON : YAML;
+        bnnsr.io.Limits.check(file + ": size in bytes", java.nio.file.Files.size(file), 0, bnnsr.io.Limits.MAX_TEXT_BYTES);
+        return parse(java.nio.file.Files.readString(file), n.endsWith(".json"), file.toString());
+    }
+
+    /**
+     * Parses options text (YAML, or JSON when {@code json}); every problem is an IllegalArgumentException whose
+     * message starts with {@code where}. The values are checked by {@link #validate()}, not here.
+     */
+    public static TrainConfig parse(String text, boolean json, String where) {
         try {
-            return m.readValue(file.toFile(), TrainConfig.class);
+            TrainConfig c = (json ? JSON : YAML).readValue(text, TrainConfig.class);
+            if (c == null) throw new IllegalArgumentException(where + ": empty options file");
+            return c;
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown option '" + e.getPropertyName() + "'");
+            throw new IllegalArgumentException(where + ": unknown option '" + e.getPropertyName() + "' (known: " + knownKeys() + ")");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage().lines().findFirst().orElse("unreadable"));
+            throw new IllegalArgumentException(where + ": " + e.getOriginalMessage().lines().findFirst().orElse("unreadable"));
         }
     }
 
-    public static TrainConfig fromJson(String json) throws IOException { return JSON.readValue(json, TrainConfig.class); }
+    /** Settings saved as JSON (in a checkpoint); a key this version does not know is an IllegalArgumentException. */
+    public static TrainConfig fromJson(String json) throws IOException {
+        try {
+            return JSON.readValue(json, TrainConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("unknown setting '" + e.getPropertyName() + "' (known: " + knownKeys() + ")");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("unreadable settings: " + e.getOriginalMessage().lines().findFirst().orElse("?"));
+        }
+    }
+
+    /** The setting names, for messages. */
+    static String knownKeys() {
+        return String.join(", ", JSON.convertValue(new TrainConfig(), java.util.Map.class).keySet());
+    }
 
     public String toJson() {
         try {
@@ -79,20 +103,31 @@ public final class TrainConfig {
         }
     }
 
-    /** Checks the values make sense, with a message naming the option. */
+    /**
+     * Checks every setting, with a message naming the option: the one place options are validated, whether they
+     * came from an options file, the command line or a checkpoint being resumed. (Architecture sizes and option
+     * keys are checked by {@code ArchOptions} / {@code Architectures.createChecked} when the model is built.)
+     */
     public void validate() {
+        require(arch != null && !arch.isBlank(), "arch is missing");
         require(scale >= 2 && scale <= 4, "scale must be 2, 3 or 4, got " + scale);
-        require(iters >= 1, "iters must be >= 1");
+        require(iters >= 1, "iters must be >= 1, got " + iters);
         require(batch >= 1 && batch <= 1024, "batch must be in 1..1024, got " + batch);
         require(patch >= 4 && patch <= 512, "patch must be in 4..512, got " + patch);
         require(lr > 0 && lr < 1, "lr must be in (0, 1), got " + lr);
-        require(checkpointEvery >= 1, "checkpointEvery must be >= 1");
-        require(logEvery >= 1, "logEvery must be >= 1");
-        require(valEvery >= 1, "valEvery must be >= 1");
-        require(loss.equals("l1") || loss.equals("mse"), "loss must be l1 or mse, got " + loss);
-        require(!data.isEmpty(), "no training data folders");
-        require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "beta1 and beta2 must be in [0, 1)");
-        require(eps > 0 && weightDecay >= 0, "eps must be > 0 and weightDecay >= 0");
+        require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
+        require(logEvery >= 1, "logEvery must be >= 1, got " + logEvery);
+        require(valEvery >= 1, "valEvery must be >= 1, got " + valEvery);
+        require("l1".equals(loss) || "mse".equals(loss), "loss must be l1 or mse, got " + loss);
+        require(data != null && !data.isEmpty() && data.stream().noneMatch(d -> d == null || d.isBlank()), "no training data folders (or an empty name)");
+        require(options != null && options.values().stream().noneMatch(java.util.Objects::isNull), "options must map keys to values");
+        require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "beta1 and beta2 must be in [0, 1), got " + beta1 + ", " + beta2);
+        require(eps > 0 && eps < 1, "eps must be in (0, 1), got " + eps);
+        require(weightDecay >= 0 && weightDecay < 1, "weightDecay must be in [0, 1), got " + weightDecay);
+        require(minLr >= 0 && minLr <= lr, "minLr must be in [0, lr], got " + minLr);
+        require(gamma > 0 && gamma <= 1, "gamma must be in (0, 1], got " + gamma);
+        require(stepPeriod >= 1, "stepPeriod must be >= 1, got " + stepPeriod);
+        require(schedule != null, "schedule is missing");
         lrSchedule();
     }
 

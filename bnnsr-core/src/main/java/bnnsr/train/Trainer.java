@@ -8,6 +8,7 @@ import bnnsr.eval.Evaluator;
 import bnnsr.eval.ModelResolver;
 import bnnsr.eval.Protocol;
 import bnnsr.image.ImageReader;
+import bnnsr.io.Limits;
 import bnnsr.nn.Loss;
 import bnnsr.tensor.Tensor;
 
@@ -35,8 +36,15 @@ public final class Trainer {
     /** A finished run: the iterations done, the last logged loss, and the last validation PSNR (NaN if none). */
     public record Result(long iterations, double loss, double valPsnr, Model model) {}
 
-    /** Prepares a run: a new model, or the state of {@code out}'s checkpoint when {@code resume} and one exists. */
-    public Trainer(TrainConfig config, boolean resume, PrintStream log) throws IOException {
+    /** Prepares a run into a folder that holds no run yet, or continues it with {@code resume}. */
+    public Trainer(TrainConfig config, boolean resume, PrintStream log) throws IOException { this(config, resume, false, log); }
+
+    /**
+     * Prepares a run: a new model, or the state of {@code out}'s checkpoint when {@code resume} and one exists. A
+     * new run into a folder that already holds one (a checkpoint, model or log) needs {@code force}: it would
+     * replace them.
+     */
+    public Trainer(TrainConfig config, boolean resume, boolean force, PrintStream log) throws IOException {
         this.log = log;
         Path dir = Path.of(config.outDir());
         if (resume && Checkpoint.exists(dir)) {
@@ -44,17 +52,32 @@ public final class Trainer {
             TrainConfig saved = st.config();
             saved.iters = config.iters;           // the one setting a resumed run may change: how far to go
             saved.out = config.outDir();
+            Path file = dir.resolve(Checkpoint.FILE);
+            try {
+                saved.validate();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": its saved settings are invalid: " + e.getMessage());
+            }
+            if (saved.iters < st.iteration())
+                throw new IllegalArgumentException(file + " is at iteration " + st.iteration() + "; --iters " + saved.iters
+                        + " is behind it (--iters is the total to reach, give more than " + st.iteration() + ")");
             this.cfg = saved;
             this.model = st.model();
             this.adam = cfg.adam(model.params());
             st.restore(adam);
             this.start = st.iteration();
-            log.printf("resuming %s at iteration %d of %d%n", dir.resolve(Checkpoint.FILE), start, cfg.iters);
+            log.printf("resuming %s at iteration %d of %d%n", file, start, cfg.iters);
         } else {
             if (resume) log.println("no checkpoint in " + dir + ": starting a new run");
+            else if (!force && holdsRun(dir))
+                throw new IllegalArgumentException(dir + " already holds a training run (" + Checkpoint.FILE + ", "
+                        + Checkpoint.MODEL_FILE + " or " + CurveLog.FILE + "); use --resume to continue it, --force to"
+                        + " start over and replace it, or another --out");
             config.validate();
             this.cfg = config;
-            this.model = Architectures.create(archOptions(config), config.seed);
+            ArchOptions options = archOptions(config);
+            Limits.checkModelFitsHeap(options.channels(), options.blocks(), 4);   // weights, gradients, Adam's moments
+            this.model = Architectures.createChecked(options, config.seed);
             this.adam = cfg.adam(model.params());
             this.start = 0;
         }
@@ -63,6 +86,12 @@ public final class Trainer {
         bnnsr.io.AtomicFiles.writeString(out.resolve("config.json"), cfg.toJson());
         this.images = loadImages();
         this.valSamples = loadValidation();
+    }
+
+    /** What a new run would replace. */
+    private static boolean holdsRun(Path dir) {
+        return Files.exists(dir.resolve(Checkpoint.FILE)) || Files.exists(dir.resolve(Checkpoint.MODEL_FILE))
+                || Files.exists(dir.resolve(CurveLog.FILE));
     }
 
     /** The architecture options the config asks for: the registry's defaults with the config's overrides. */
@@ -113,7 +142,7 @@ public final class Trainer {
         PatchSampler sampler = new PatchSampler(images, cfg.batch, cfg.patch, cfg.seed);
         Loss loss = cfg.loss.equals("mse") ? new Loss.Mse() : new Loss.L1();
         LrSchedule schedule = cfg.lrSchedule();
-        CurveLog curve = new CurveLog(out.resolve("log.csv"), start);
+        CurveLog curve = new CurveLog(out.resolve(CurveLog.FILE), start);
         double windowLoss = 0, lastLoss = Double.NaN, lastVal = Double.NaN;
         int window = 0;
         long t0 = System.nanoTime(), windowStart = t0;
@@ -146,7 +175,8 @@ public final class Trainer {
                 if (done % cfg.checkpointEvery == 0 || done == cfg.iters) Checkpoint.save(out, model, adam, done, cfg);
             }
         }
-        log.printf("done: %d iterations in %.1f s%s; model in %s%n", cfg.iters - start, (System.nanoTime() - t0) / 1e9,
+        if (start == cfg.iters) log.printf("nothing to do: %s is already at iteration %d of %d%n", out.resolve(Checkpoint.FILE), start, cfg.iters);
+        else log.printf("done: %d iterations in %.1f s%s; model in %s%n", cfg.iters - start, (System.nanoTime() - t0) / 1e9,
                 Double.isNaN(lastVal) ? "" : String.format(", validation PSNR %.3f dB", lastVal), out.resolve(Checkpoint.MODEL_FILE));
         return new Result(cfg.iters, lastLoss, lastVal, model);
     }

@@ -35,7 +35,7 @@ class ModelTest {
         assertEquals(7, o.intOption("absent", 7));
         assertEquals("bam", o.option("binarizer", ""));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ArchOptions.fromJson("{\"arch\":\"srresnet\",\"scale\":0,\"channels\":1,\"blocks\":1}"));
-        assertTrue(e.getMessage().contains("scale must be >= 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("scale must be in 1..8"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ArchOptions.fromJson("{nope"));
     }
 

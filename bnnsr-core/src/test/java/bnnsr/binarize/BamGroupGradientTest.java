@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -106,20 +105,17 @@ class BamGroupGradientTest {
 
     /**
      * The input of the block gets gradient through three paths: the skip, conv1's own activation path and
-     * conv2's accumulation of A_1. Without activation accumulation (A2) the last one vanishes.
+     * conv2's accumulation of A_1 (conv2's sign input sums b_1 A_1 + b_2 A_2, and A_1 is the block input). Every
+     * input element is checked against central differences, so a backward that dropped the accumulation share
+     * (the input would then get only the skip and conv1's path) fails here.
      */
     @Test void blockInputReceivesTheSecondMembersShare() {
+        List<BinaryGroup> groups = new ArrayList<>();
+        Layer block = residualBlock(Binarization.parse("bam"), 3, true, 15, groups);
+        smooth(groups);
+        perturb(block, 16);
         Tensor x = GradCheck.random(1, 4, 4, 3, 13);
-        Tensor dy = GradCheck.random(1, 4, 4, 3, 14);
-        float[][] dx = new float[2][];
-        int i = 0;
-        for (String spec : new String[] {"bam", "bam:a2"}) {
-            List<BinaryGroup> groups = new ArrayList<>();
-            Layer block = residualBlock(Binarization.parse(spec), 3, true, 15, groups);
-            block.forward(x, true);
-            dx[i++] = block.backward(dy).copy().data;
-        }
-        assertNotEquals(java.util.Arrays.toString(dx[0]), java.util.Arrays.toString(dx[1]));
+        GradCheck.of(block, true).step(1e-3).tolerance(5e-3).maxChecks(x.size() + 1000).run(x);
     }
 
     @Test void membersMustRunInOrder() {

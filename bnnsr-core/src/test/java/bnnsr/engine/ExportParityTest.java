@@ -138,6 +138,9 @@ class ExportParityTest {
             assertParity(trained(options(arch, 2, 8, 3), 16), 6, 7);
     }
 
+    /** VDSR's DoReFa variant: {0, 1} levels in a 3-member group, on the bicubic-upsampled input. */
+    @Test void vdsrDorefa() { assertParity(amplified(trained(options("vdsr-dorefa", 2, 8, 3), 17)), 6, 7); }
+
     @Test void bsrn() { assertParity(trained(options("bsrn", 2, 8, 2), 6), 9, 11); }
 
     @Test void bsrnX4WithoutLbReLU() { assertParity(trained(options("bsrn", 4, 8, 1).with("lb_act", "none"), 7), 7, 6); }
