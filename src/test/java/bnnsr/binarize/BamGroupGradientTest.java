@@ -69,7 +69,7 @@ class BamGroupGradientTest {
 
     @Test void residualBlockOfTwo() {
         List<BinaryGroup> groups = new ArrayList<>();
-        Layer block = residualBlock(Binarization.parse("bam"), 4, true, 1, groups);
+        Layer block = residualBlock(Binarization.parse("bam:scalegrad"), 4, true, 1, groups);
         smooth(groups);
         perturb(block, 2);
         List<String> names = block.params().stream().map(p -> p.name).toList();
@@ -80,7 +80,7 @@ class BamGroupGradientTest {
 
     @Test void residualBlockMeanStatisticAndNoAffine() {
         List<BinaryGroup> groups = new ArrayList<>();
-        Layer block = residualBlock(Binarization.parse("bam:mean,noaffine"), 3, true, 4, groups);
+        Layer block = residualBlock(Binarization.parse("bam:mean,noaffine,scalegrad"), 3, true, 4, groups);
         smooth(groups);
         perturb(block, 5);
         check(block, GradCheck.random(2, 4, 5, 3, 6));
@@ -88,14 +88,14 @@ class BamGroupGradientTest {
 
     @Test void chainOfThreeConvs() {
         List<BinaryGroup> groups = new ArrayList<>();
-        Layer chain = chainOfThree(Binarization.parse("bam"), 3, 7, groups);
+        Layer chain = chainOfThree(Binarization.parse("bam:scalegrad"), 3, 7, groups);
         smooth(groups);
         perturb(chain, 8);
         check(chain, GradCheck.random(2, 4, 4, 3, 9));
     }
 
     @Test void ablationsStillGiveExactGradients() {
-        for (String spec : new String[] {"bam:w1,a1", "bam:w2,a2", "bam:a32"}) {
+        for (String spec : new String[] {"bam:w1,a1,scalegrad", "bam:w2,a2,scalegrad", "bam:a32,scalegrad"}) {
             List<BinaryGroup> groups = new ArrayList<>();
             Layer chain = chainOfThree(Binarization.parse(spec), 3, 10, groups);
             smooth(groups);
