@@ -31,6 +31,7 @@ public final class Trainer {
     private final long start;
     private final TrainingImages images;
     private final List<Protocol.Sample> valSamples;
+    private final CpuClock cpu;
 
     /** A finished run: the iterations done, the last logged loss, and the last validation PSNR (NaN if none). */
     public record Result(long iterations, double loss, double valPsnr, Model model) {}
@@ -39,6 +40,8 @@ public final class Trainer {
     public Trainer(TrainConfig config, boolean resume, PrintStream log) throws IOException {
         this.log = log;
         Path dir = Path.of(config.outDir());
+        long cpuAtStart = CpuClock.processCpuNanos();
+        double earlierCpu = 0;
         if (resume && Checkpoint.exists(dir)) {
             Checkpoint.State st = Checkpoint.load(dir);
             TrainConfig saved = st.config();
@@ -49,6 +52,7 @@ public final class Trainer {
             this.adam = cfg.adam(model.params());
             st.restore(adam);
             this.start = st.iteration();
+            earlierCpu = st.cpuSeconds();
             log.printf("resuming %s at iteration %d of %d%n", dir.resolve(Checkpoint.FILE), start, cfg.iters);
         } else {
             if (resume) log.println("no checkpoint in " + dir + ": starting a new run");
@@ -61,6 +65,8 @@ public final class Trainer {
         this.out = Path.of(cfg.outDir());
         Files.createDirectories(out);
         bnnsr.io.AtomicFiles.writeString(out.resolve("config.json"), cfg.toJson());
+        // the clock counts this sitting from the constructor's start (loading the checkpoint and the data included)
+        this.cpu = new CpuClock(earlierCpu + (CpuClock.processCpuNanos() - cpuAtStart) / 1e9);
         this.images = loadImages();
         this.valSamples = loadValidation();
     }
@@ -137,13 +143,13 @@ public final class Trainer {
                     long now = System.nanoTime();
                     double itPerS = window / ((now - windowStart) / 1e9);
                     lastLoss = windowLoss / window;
-                    curve.append(done, lastLoss, lr, itPerS, val ? lastVal : Double.NaN);
+                    curve.append(done, lastLoss, lr, itPerS, val ? lastVal : Double.NaN, cpu.seconds());
                     progress.update(done, lastLoss, lr, itPerS, lastVal, val);
                     windowLoss = 0;
                     window = 0;
                     windowStart = now;
                 }
-                if (done % cfg.checkpointEvery == 0 || done == cfg.iters) Checkpoint.save(out, model, adam, done, cfg);
+                if (done % cfg.checkpointEvery == 0 || done == cfg.iters) Checkpoint.save(out, model, adam, done, cfg, cpu.seconds());
             }
         }
         log.printf("done: %d iterations in %.1f s%s; model in %s%n", cfg.iters - start, (System.nanoTime() - t0) / 1e9,

@@ -75,7 +75,13 @@ class TrainerTest {
         assertTrue(last < 0.75 * first, "loss fell from " + first + " to " + last + ": " + curve);
         assertTrue(r.valPsnr() > before, "validation PSNR rose from " + before + " to " + r.valPsnr());
         assertTrue(Files.exists(out.resolve(Checkpoint.MODEL_FILE)));
-        assertEquals("iteration,loss,lr,iters_per_s,val_psnr", curve.get(0));
+        assertEquals("iteration,loss,lr,iters_per_s,val_psnr,cpu_s", curve.get(0));
+        double previous = 0;
+        for (String row : curve.subList(1, curve.size())) {
+            double cpuS = Double.parseDouble(row.split(",", -1)[5]);
+            assertTrue(cpuS >= previous && cpuS > 0, "cumulative CPU seconds grow: " + curve);
+            previous = cpuS;
+        }
     }
 
     private static double loss(List<String> curve, int row) { return Double.parseDouble(curve.get(row).split(",")[1]); }
@@ -84,6 +90,10 @@ class TrainerTest {
         Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
         Trainer.Result full = new Trainer(tiny(straight, 8), false, quiet()).run();
         new Trainer(tiny(split, 4), false, quiet()).run();
+        double atCheckpoint = Checkpoint.load(split).cpuSeconds();
+        List<String> firstPart = Files.readAllLines(split.resolve("log.csv"));
+        assertEquals(Double.parseDouble(firstPart.getLast().split(",", -1)[5]), atCheckpoint, 0.5,
+                "the checkpoint keeps the CPU time logged at its iteration");
         Trainer resumed = new Trainer(tiny(split, 8), true, quiet());
         assertEquals(4, resumed.startIteration());
         Trainer.Result r = resumed.run();
@@ -94,8 +104,27 @@ class TrainerTest {
         for (String row : curve.subList(1, curve.size())) {
             long it = Long.parseLong(row.split(",")[0]);
             assertTrue(it > last, "each logged iteration once, in order: " + curve);
+            if (it > 4) assertTrue(Double.parseDouble(row.split(",", -1)[5]) > atCheckpoint, "CPU time carries across --resume: " + row);
             last = it;
         }
+    }
+
+    /** A log.csv from before the cpu_s column: a resumed run keeps its rows, with cpu_s empty. */
+    @Test void resumeKeepsRowsOfAnOlderLogFormat() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("oldlog"));
+        Files.write(dir.resolve("log.csv"), List.of("iteration,loss,lr,iters_per_s,val_psnr", "2,0.5,1e-3,1.0,", "4,0.4,1e-3,1.0,30.5"));
+        CurveLog log = new CurveLog(dir.resolve("log.csv"), 2);
+        log.append(3, 0.45, 1e-3, 1.0, Double.NaN, 12.5);
+        assertEquals(List.of("iteration,loss,lr,iters_per_s,val_psnr,cpu_s", "2,0.5,1e-3,1.0,,", "3,0.450000,0.001000,1.000,,12.5"),
+                Files.readAllLines(dir.resolve("log.csv")));
+    }
+
+    @Test void cpuClockAddsEarlierSittings() {
+        CpuClock clock = new CpuClock(100);
+        double spin = 0;
+        for (int i = 0; i < 20_000_000; i++) spin += Math.sqrt(i);
+        double s = clock.seconds();
+        assertTrue(s > 100 && s < 100 + 60, "earlier seconds plus this thread's work: " + s + " (" + spin + ")");
     }
 
     @Test void badSettingsAreRejectedWithTheirName() {
