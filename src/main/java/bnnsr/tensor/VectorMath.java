@@ -1,6 +1,8 @@
 package bnnsr.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -45,5 +47,57 @@ public final class VectorMath {
         int i = 0;
         for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).mul(a).intoArray(x, xo + i);
         for (; i < n; i++) x[xo + i] *= alpha;
+    }
+
+    /**
+     * ReLU's backward: out[oo + i] = x[xo + i] > 0 ? g[go + i] : 0 (NaN counts as not positive). As a plain loop this
+     * is a data-dependent branch that mispredicts on half the elements of a conv output: measured 17% of a bsrn
+     * training step.
+     */
+    public static void reluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, g, go + i), positive).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = x[xo + i] > 0 ? g[go + i] : 0f;
+    }
+
+    /**
+     * The dot product of a[ao ..] and b[bo ..] over n elements: per-lane float fused multiply-adds, then the lanes
+     * and the tail added in order in double. Deterministic (it depends on n and the vector width only), within
+     * float rounding of the exact value.
+     */
+    public static double dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        double s = 0;
+        if (i > 0) for (int l = 0; l < L; l++) s += acc.lane(l);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /**
+     * out[oo + i] (=, or += when {@code add}) p * g[go + i] + q * signum(a[ao + i]), each product rounded, then the
+     * sum (then the add): the plain loop's roundings exactly. signum(0) = 0; a NaN counts as 0.
+     */
+    public static void scaledPlusSignum(float p, float[] g, int go, float q, float[] a, int ao, float[] out, int oo, int n,
+                                        boolean add) {
+        FloatVector vp = FloatVector.broadcast(S, p), zero = FloatVector.zero(S),
+                plus = FloatVector.broadcast(S, q), minus = FloatVector.broadcast(S, -q);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector av = FloatVector.fromArray(S, a, ao + i);
+            FloatVector qs = zero.blend(plus, av.compare(VectorOperators.GT, 0f)).blend(minus, av.compare(VectorOperators.LT, 0f));
+            FloatVector v = FloatVector.fromArray(S, g, go + i).mul(vp).add(qs);
+            if (add) v = FloatVector.fromArray(S, out, oo + i).add(v);
+            v.intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float ai = a[ao + i], v = p * g[go + i] + (ai > 0 ? q : ai < 0 ? -q : 0f);
+            out[oo + i] = add ? out[oo + i] + v : v;
+        }
     }
 }

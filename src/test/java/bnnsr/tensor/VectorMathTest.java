@@ -55,6 +55,42 @@ class VectorMathTest {
         });
     }
 
+    @Test void reluBackwardPassesTheGradientWherePositive() {
+        forShapes((n, s, d) -> {
+            float[] x = random(n + s), g = random(n + d), out = random(n + s + d), want = out.clone();
+            if (n > 3) { x[s] = 0f; x[s + 1] = -0f; x[s + 2] = Float.NaN; x[s + 3] = Float.MIN_VALUE; }
+            for (int i = 0; i < n; i++) want[s + d + i] = x[s + i] > 0 ? g[d + i] : 0f;
+            VectorMath.reluBackward(x, s, g, d, out, s + d, n);
+            assertArrayEquals(want, out);
+        });
+    }
+
+    @Test void dotIsCloseToTheDoubleSumAndRepeatable() {
+        forShapes((n, s, d) -> {
+            float[] a = random(n + s), b = random(n + d);
+            double exact = 0, size = 0;
+            for (int i = 0; i < n; i++) { exact += (double) a[s + i] * b[d + i]; size += Math.abs((double) a[s + i] * b[d + i]); }
+            double got = VectorMath.dot(a, s, b, d, n);
+            org.junit.jupiter.api.Assertions.assertEquals(exact, got, 1e-6 * (1 + size));
+            org.junit.jupiter.api.Assertions.assertEquals(got, VectorMath.dot(a.clone(), s, b.clone(), d, n));
+        });
+    }
+
+    @Test void scaledPlusSignumMatchesThePlainLoop() {
+        for (boolean add : new boolean[] {false, true})
+            forShapes((n, s, d) -> {
+                float p = rnd.nextFloat() * 4 - 2, q = rnd.nextFloat() * 4 - 2;
+                float[] g = random(n + d), a = random(n + s), out = random(n + s + d), want = out.clone();
+                if (n > 2) { a[s] = 0f; a[s + 1] = -0f; }
+                for (int i = 0; i < n; i++) {
+                    float v = p * g[d + i] + q * Math.signum(a[s + i]);
+                    want[s + d + i] = add ? want[s + d + i] + v : v;
+                }
+                VectorMath.scaledPlusSignum(p, g, d, q, a, s, out, s + d, n, add);
+                assertArrayEquals(want, out);
+            });
+    }
+
     private interface Case { void run(int n, int srcOff, int dstOff); }
 
     private static void forShapes(Case c) {
