@@ -46,6 +46,16 @@ public final class TrainConfig {
     public double minLr = 1e-7;
     public String loss = "l1";
 
+    /**
+     * A trained network (bnnsr model or checkpoint, or a state dict) whose tensors initialise a new run, by name
+     * ({@link ModelInit}); null = random initialisation. Ignored when resuming.
+     */
+    public String init;
+    /** A trained network of the same scale whose output the model is also pulled towards (distillation); null = none. */
+    public String teacher;
+    /** Weight of the L1 distance to the teacher's output (used with {@link #teacher}). */
+    public double distillWeight = 1.0;
+
     public long seed = 0;
     public int checkpointEvery = 500;
     public int logEvery = 20;
@@ -93,6 +103,7 @@ public final class TrainConfig {
         require(!data.isEmpty(), "no training data folders");
         require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "beta1 and beta2 must be in [0, 1)");
         require(eps > 0 && weightDecay >= 0, "eps must be > 0 and weightDecay >= 0");
+        require(distillWeight > 0, "distillWeight must be > 0, got " + distillWeight);
         lrSchedule();
     }
 

@@ -32,6 +32,7 @@ public final class Trainer {
     private final TrainingImages images;
     private final List<Protocol.Sample> valSamples;
     private final CpuClock cpu;
+    private final Model teacher;
 
     /** A finished run: the iterations done, the last logged loss, and the last validation PSNR (NaN if none). */
     public record Result(long iterations, double loss, double valPsnr, Model model) {}
@@ -59,6 +60,7 @@ public final class Trainer {
             config.validate();
             this.cfg = config;
             this.model = Architectures.create(archOptions(config), config.seed);
+            if (config.init != null) log.println(ModelInit.copy(model, DataPaths.resolve(config.init)));
             this.adam = cfg.adam(model.params());
             this.start = 0;
         }
@@ -67,6 +69,7 @@ public final class Trainer {
         bnnsr.io.AtomicFiles.writeString(out.resolve("config.json"), cfg.toJson());
         // the clock counts this sitting from the constructor's start (loading the checkpoint and the data included)
         this.cpu = new CpuClock(earlierCpu + (CpuClock.processCpuNanos() - cpuAtStart) / 1e9);
+        this.teacher = cfg.teacher == null ? null : loadTeacher(DataPaths.resolve(cfg.teacher));
         this.images = loadImages();
         this.valSamples = loadValidation();
     }
@@ -78,6 +81,15 @@ public final class Trainer {
         if (c.blocks != null) o = o.withBlocks(c.blocks);
         for (var e : c.options.entrySet()) o = o.with(e.getKey(), e.getValue());
         return o;
+    }
+
+    private Model loadTeacher(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("teacher " + file + ": no such file");
+        Model t = Model.load(file);
+        if (t.options().scale() != cfg.scale)
+            throw new IllegalArgumentException("teacher " + file + " is x" + t.options().scale() + ", the run is x" + cfg.scale);
+        log.printf("distilling from %s (%s x%d), weight %g%n", file, t.options().arch(), t.options().scale(), cfg.distillWeight);
+        return t;
     }
 
     public Model model() { return model; }
@@ -117,7 +129,7 @@ public final class Trainer {
 
     public Result run() throws IOException {
         PatchSampler sampler = new PatchSampler(images, cfg.batch, cfg.patch, cfg.seed);
-        Loss loss = cfg.loss.equals("mse") ? new Loss.Mse() : new Loss.L1();
+        Objective objective = new Objective(cfg.loss.equals("mse") ? new Loss.Mse() : new Loss.L1(), teacher, cfg.distillWeight);
         LrSchedule schedule = cfg.lrSchedule();
         CurveLog curve = new CurveLog(out.resolve("log.csv"), start);
         double windowLoss = 0, lastLoss = Double.NaN, lastVal = Double.NaN;
@@ -129,10 +141,10 @@ public final class Trainer {
                 PatchSampler.Batch b = batches.take(it);
                 double lr = schedule.lr(it);
                 Tensor y = model.forward(ModelInput.prepare(model.options(), b.lr()), true);
-                double l = loss.forward(y, b.hr());
+                double l = objective.forward(y, b.lr(), b.hr());
                 if (!Double.isFinite(l)) throw new IllegalStateException("loss became " + l + " at iteration " + it + ": lower the learning rate");
                 adam.zeroGrad();                  // layers accumulate into Param.grad
-                model.backward(loss.backward());
+                model.backward(objective.backward());
                 adam.step(lr);
                 windowLoss += l;
                 window++;
