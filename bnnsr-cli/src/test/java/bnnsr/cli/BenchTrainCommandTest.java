@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -24,19 +19,7 @@ class BenchTrainCommandTest {
     @AfterEach void restoreThreads() { Parallel.setThreads(THREADS); }
 
     /** Runs the command; its table goes to System.out, captured. */
-    private String run(int expectedExit, String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            assertEquals(expectedExit, cl.execute(args), err.toString());
-        } finally {
-            System.setOut(saved);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
-    }
+    private String run(int expectedExit, String... args) { return CapturedRun.run(err, expectedExit, args); }
 
     @Test void measuresSeveralArchitecturesInOneRun(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("train.json");

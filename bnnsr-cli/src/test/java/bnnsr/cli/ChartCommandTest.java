@@ -2,15 +2,10 @@ package bnnsr.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,19 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ChartCommandTest {
     private final StringWriter err = new StringWriter();
 
-    private String run(int expectedExit, String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            assertEquals(expectedExit, cl.execute(args), err.toString());
-        } finally {
-            System.setOut(saved);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
-    }
+    private String run(int expectedExit, String... args) { return CapturedRun.run(err, expectedExit, args); }
 
     private static Path log(Path dir, String name, List<String> rows) throws Exception {
         Path d = Files.createDirectories(dir.resolve(name));
