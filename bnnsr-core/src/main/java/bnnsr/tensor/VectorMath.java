@@ -3,6 +3,7 @@ package bnnsr.tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+
+    /** Rotations by L/2, L/4, .., 1 lanes: adding each to the vector leaves the sum of all lanes in lane 0. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] FOLD = java.util.stream.IntStream.iterate(L / 2, h -> h >= 1, h -> h / 2)
+            .mapToObj(h -> VectorShuffle.iota(S, h, 1, true)).toArray(VectorShuffle[]::new);
 
     private VectorMath() {}
 
@@ -65,16 +71,17 @@ public final class VectorMath {
     }
 
     /**
-     * The dot product of a[ao ..] and b[bo ..] over n elements: per-lane float fused multiply-adds, then the lanes
-     * and the tail added in order in double. Deterministic (it depends on n and the vector width only), within
+     * The dot product of a[ao ..] and b[bo ..] over n elements: per-lane float fused multiply-adds, the lanes folded
+     * pairwise in float, then the tail added in double. Deterministic (it depends on n and the vector width only), within
      * float rounding of the exact value.
      */
     public static double dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        double s = 0;
-        if (i > 0) for (int l = 0; l < L; l++) s += acc.lane(l);
+        // fold the lanes in a fixed tree order (reduceLanes leaves the order open; lane-by-lane extraction was slow)
+        for (VectorShuffle<Float> half : FOLD) acc = acc.add(acc.rearrange(half));
+        double s = acc.lane(0);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -99,5 +106,19 @@ public final class VectorMath {
             float ai = a[ao + i], v = p * g[go + i] + (ai > 0 ? q : ai < 0 ? -q : 0f);
             out[oo + i] = add ? out[oo + i] + v : v;
         }
+    }
+
+    /**
+     * out[oo + i] = x[xo + i] > 0 ? g[go + i] : g[go + i] * slope: LeakyReLU's forward (g = x) and backward (g = dL/dy)
+     * without the plain loop's data-dependent branch.
+     */
+    public static void positiveOrScaled(float[] x, int xo, float[] g, int go, float slope, float[] out, int oo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, go + i);
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f);
+            gv.mul(slope).blend(gv, positive).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = x[xo + i] > 0 ? g[go + i] : g[go + i] * slope;
     }
 }

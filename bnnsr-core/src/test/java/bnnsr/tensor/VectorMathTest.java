@@ -91,6 +91,17 @@ class VectorMathTest {
             });
     }
 
+    @Test void positiveOrScaledIsLeakyReluBothWays() {
+        forShapes((n, s, d) -> {
+            float slope = 0.1f;
+            float[] x = random(n + s), g = random(n + d), out = random(n + s + d), want = out.clone();
+            if (n > 3) { x[s] = 0f; x[s + 1] = -0f; x[s + 2] = Float.NaN; x[s + 3] = -Float.MIN_VALUE; }
+            for (int i = 0; i < n; i++) want[s + d + i] = x[s + i] > 0 ? g[d + i] : g[d + i] * slope;
+            VectorMath.positiveOrScaled(x, s, g, d, slope, out, s + d, n);
+            assertArrayEquals(want, out);
+        });
+    }
+
     private interface Case { void run(int n, int srcOff, int dstOff); }
 
     private static void forShapes(Case c) {
