@@ -31,15 +31,23 @@ public final class ModelInit {
         }
     }
 
-    public static Summary copy(Model model, Path file) throws IOException {
+    public static Summary copy(Model model, Path file) throws IOException { return copy(model, file, java.util.List.of()); }
+
+    /**
+     * As {@link #copy(Model, Path)}, leaving out the file's tensors whose names start with one of {@code skip}
+     * (e.g. {@code upconv} for a x4 run initialised from a x2 model of the same body, with a fresh upsampler).
+     */
+    public static Summary copy(Model model, Path file, java.util.List<String> skip) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("init " + file + ": no such file");
         SafeTensors st = SafeTensors.read(file);
         String what = model.options().arch() + " x" + model.options().scale();
         String json = st.metadata().get(ArchOptions.METADATA_KEY);
         String from = file + (json == null ? "" : " (" + ArchOptions.fromJson(json).arch() + " x" + ArchOptions.fromJson(json).scale() + ")");
         int copied = 0;
+        java.util.function.Predicate<String> skipped = name -> name.startsWith(Model.OPTIMIZER_PREFIX)
+                || skip.stream().anyMatch(name::startsWith);
         for (String name : st.names()) {                       // check everything before changing anything
-            if (name.startsWith(Model.OPTIMIZER_PREFIX)) continue;
+            if (skipped.test(name)) continue;
             Param p = model.state().get(name);
             if (p == null)
                 throw new IllegalArgumentException("init " + file + ": tensor '" + name + "' has no counterpart in " + what + " (names must match)");
@@ -52,7 +60,7 @@ public final class ModelInit {
         }
         if (copied == 0) throw new IllegalArgumentException("init " + file + ": no tensors to copy");
         for (String name : st.names()) {
-            if (name.startsWith(Model.OPTIMIZER_PREFIX)) continue;
+            if (skipped.test(name)) continue;
             float[] v = st.floats(name);
             System.arraycopy(v, 0, model.state().get(name).value, 0, v.length);
         }

@@ -51,6 +51,8 @@ public final class TrainConfig {
      * ({@link ModelInit}); null = random initialisation. Ignored when resuming.
      */
     public String init;
+    /** Name prefixes of {@link #init}'s tensors not to copy (e.g. [upconv] for x4 from a x2 model: fresh upsampler). */
+    public List<String> initSkip = new ArrayList<>();
     /** A trained network of the same scale whose output the model is also pulled towards (distillation); null = none. */
     public String teacher;
     /** Weight of the L1 distance to the teacher's output (used with {@link #teacher}). */

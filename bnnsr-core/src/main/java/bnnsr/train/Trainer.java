@@ -60,7 +60,7 @@ public final class Trainer {
             config.validate();
             this.cfg = config;
             this.model = Architectures.create(archOptions(config), config.seed);
-            if (config.init != null) log.println(ModelInit.copy(model, DataPaths.resolve(config.init)));
+            if (config.init != null) log.println(ModelInit.copy(model, DataPaths.resolve(config.init), config.initSkip));
             this.adam = cfg.adam(model.params());
             this.start = 0;
         }

@@ -159,6 +159,22 @@ class TrainerTest {
         t.run();                                              // and it trains from there
     }
 
+    /** Recipe (d): a x4 run from a x2 model of the same body, the upsampler left fresh with initSkip. */
+    @Test void initFromAnotherScaleWithAFreshUpsampler() throws Exception {
+        Path fp = fpModel();                                  // srresnet x2
+        bnnsr.arch.Model x2 = bnnsr.arch.Model.load(fp);
+        TrainConfig c = tiny(tmp.resolve("init-x4"), 1);
+        c.scale = 4;
+        c.init = fp.toString();
+        c.initSkip = List.of("upconv");
+        var state = new Trainer(c, false, quiet()).model().state();
+        bnnsr.arch.Model fresh = bnnsr.arch.Architectures.create(Trainer.archOptions(c), c.seed);
+        assertArrayEquals(x2.state().get("body.0.conv1.weight").value, state.get("body.0.conv1.weight").value);
+        assertArrayEquals(x2.state().get("conv_hr.weight").value, state.get("conv_hr.weight").value);
+        assertArrayEquals(fresh.state().get("upconv1.weight").value, state.get("upconv1.weight").value, "fresh upsampler");
+        assertFalse(java.util.Arrays.equals(x2.state().get("upconv1.weight").value, state.get("upconv1.weight").value));
+    }
+
     @Test void initRejectsMismatchedNamesAndShapesWithOneLine() throws Exception {
         Path fp = fpModel();
         TrainConfig wider = tinyBam(tmp.resolve("init-wide"), 2);
