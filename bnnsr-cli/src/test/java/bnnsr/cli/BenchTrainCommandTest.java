@@ -23,13 +23,13 @@ class BenchTrainCommandTest {
 
     @Test void measuresSeveralArchitecturesInOneRun(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("train.json");
-        String out = run(0, "bench", "train", "--arch", "srresnet,srresnet-bam,bsrn", "--scale", "2", "--channels", "8",
+        String out = run(0, "bench", "train", "--arch", "srresnet,srresnet-bam,bsrn,srresnet-bbcu,bbcu-m", "--scale", "2", "--channels", "8",
                 "--blocks", "1", "--batch", "2", "--patch", "8", "--warmup", "0", "--reps", "1", "--threads", "1",
                 "--json", json.toString());
         JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
-        assertEquals(3, results.size(), out);
-        String[] archs = {"srresnet", "srresnet-bam", "bsrn"};
-        for (int i = 0; i < 3; i++) {
+        String[] archs = {"srresnet", "srresnet-bam", "bsrn", "srresnet-bbcu", "bbcu-m"};
+        assertEquals(archs.length, results.size(), out);
+        for (int i = 0; i < archs.length; i++) {
             JsonNode r = results.get(i);
             assertEquals(archs[i], r.get("arch").asText());
             for (String key : new String[] {"iters_per_s", "gflops", "conv_gflop_per_iter"})

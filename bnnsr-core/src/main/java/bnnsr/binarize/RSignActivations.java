@@ -76,6 +76,8 @@ public final class RSignActivations implements ActivationBinarizer {
 
     @Override public boolean binary() { return true; }
 
+    @Override public boolean signs() { return true; }
+
     /** The learnable bias re-centres its input, so a ReLU in front would not make the sign constant. */
     @Override public boolean needsCenteredInput() { return false; }
 

@@ -100,6 +100,12 @@ class PopcountTrainingForwardTest {
                 assertSameSteps(Architectures.defaults(arch, 2).withChannels(c).withBlocks(2));
     }
 
+    @Test void bbcuStepsAreBitIdentical() {
+        // the binary upsampler of bbcu-m has 4C output channels; its skip is nearest-upsampled
+        for (String arch : List.of("srresnet-bbcu", "bbcu-m"))
+            assertSameSteps(Architectures.defaults(arch, 2).withChannels(16).withBlocks(1));
+    }
+
     @Test void bsrnStepIsBitIdentical() {
         // 1x1 and 3x3 binary convs, three-member activation groups
         assertSameSteps(Architectures.defaults("bsrn", 3).withChannels(20).withBlocks(1));
