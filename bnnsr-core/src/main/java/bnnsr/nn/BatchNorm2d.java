@@ -137,10 +137,10 @@ public final class BatchNorm2d implements Layer {
         float[] muF0 = meanF;
         for (int ch = 0; ch < c; ch++) muF0[ch] = (float) mu[ch];
         // part[chunk][0..c) = sum dy, part[chunk][c..2c) = sum dy * (x - mean), in float over blocks of
-        // BackwardSums.BLOCK pixels (vectorised over channels), the blocks added in double
+        // ChannelKernels.BLOCK pixels (vectorised over channels), the blocks added in double
         float[] blockSums = blockSums(2 * chunks * c);
         Chunks.run(pixels, chunks, (chunk, p0, p1) ->
-                BackwardSums.run(g, in, muF0, c, p0, p1, blockSums, chunk * 2 * c, part, chunk * 2 * c));
+                ChannelKernels.bnSums(g, in, muF0, c, p0, p1, blockSums, chunk * 2 * c, part, chunk * 2 * c));
         float[] gs = gradScale, mdy = meanDy, mdx = meanDyXhat, muF = meanF, isF = invStdF;
         for (int ch = 0; ch < c; ch++) {
             double sumDy = Chunks.sum(part, chunks, 2 * c, ch), sumDyXhat = Chunks.sum(part, chunks, 2 * c, c + ch) * is[ch];
@@ -154,7 +154,7 @@ public final class BatchNorm2d implements Layer {
         }
         dx = Tensor.reuse(dx, x.n, x.h, x.w, c);
         float[] out = dx.data;
-        Chunks.run(pixels, chunks, (chunk, p0, p1) -> BackwardSums.dx(g, in, out, c, p0, p1, muF, isF, gs, mdy, mdx));
+        Chunks.run(pixels, chunks, (chunk, p0, p1) -> ChannelKernels.bnDx(g, in, out, c, p0, p1, muF, isF, gs, mdy, mdx));
         return dx;
     }
 

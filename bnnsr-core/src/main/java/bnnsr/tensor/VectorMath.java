@@ -121,4 +121,49 @@ public final class VectorMath {
         }
         for (; i < n; i++) out[oo + i] = x[xo + i] > 0 ? g[go + i] : g[go + i] * slope;
     }
+
+    /** Pixels per float block of {@link #channelSums}: short enough that float sums stay within ~1e-5 relative. */
+    public static final int SUM_BLOCK = 64;
+
+    /**
+     * part[po + ch] = sum over pixels [p0, p1) of g[p * c + ch] (NHWC, c channels): float vectors over the channels
+     * within blocks of {@link #SUM_BLOCK} pixels, the blocks added in double, a fixed order; {@code acc[ao .. ao + c)}
+     * is float scratch. One pass instead of a strided pass per channel.
+     */
+    public static void channelSums(float[] g, int c, int p0, int p1, float[] acc, int ao, double[] part, int po) {
+        java.util.Arrays.fill(part, po, po + c, 0);
+        int vc = c / L * L;
+        for (int b0 = p0; b0 < p1; b0 += SUM_BLOCK) {
+            int b1 = Math.min(p1, b0 + SUM_BLOCK);
+            java.util.Arrays.fill(acc, ao, ao + c, 0f);
+            for (int p = b0; p < b1; p++) {
+                int i = p * c;
+                for (int ch = 0; ch < vc; ch += L)
+                    FloatVector.fromArray(S, acc, ao + ch).add(FloatVector.fromArray(S, g, i + ch)).intoArray(acc, ao + ch);
+                for (int ch = vc; ch < c; ch++) acc[ao + ch] += g[i + ch];
+            }
+            for (int ch = 0; ch < c; ch++) part[po + ch] += acc[ao + ch];
+        }
+    }
+
+    /**
+     * Bi-Real Net's ApproxSign gradient at v = x + b (b per channel, NHWC with c channels), times g:
+     * out = g * (|v| &lt; 1 ? 2 - 2|v| : 0) (= 2 + 2v on [-1, 0), 2 - 2v on [0, 1); NaN gives 0), for pixels [p0, p1).
+     */
+    public static void approxSignBackward(float[] x, float[] b, float[] g, float[] out, int c, int p0, int p1) {
+        FloatVector zero = FloatVector.zero(S), two = FloatVector.broadcast(S, 2f), one = FloatVector.broadcast(S, 1f);
+        int vc = c / L * L;
+        for (int p = p0; p < p1; p++) {
+            int i = p * c;
+            for (int ch = 0; ch < vc; ch += L) {
+                FloatVector v = FloatVector.fromArray(S, x, i + ch).add(FloatVector.fromArray(S, b, ch)).abs();
+                FloatVector d = zero.blend(two.sub(two.mul(v)), v.compare(VectorOperators.LT, one));
+                FloatVector.fromArray(S, g, i + ch).mul(d).intoArray(out, i + ch);
+            }
+            for (int ch = vc; ch < c; ch++) {
+                float v = Math.abs(x[i + ch] + b[ch]);
+                out[i + ch] = g[i + ch] * (v < 1f ? 2f - 2f * v : 0f);
+            }
+        }
+    }
 }

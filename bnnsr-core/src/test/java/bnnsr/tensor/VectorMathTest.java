@@ -102,6 +102,39 @@ class VectorMathTest {
         });
     }
 
+    @Test void channelSumsAreOnePassPerChannelSums() {
+        for (int c : new int[] {1, 5, 16, 48, 70}) {
+            int pixels = 200;
+            float[] g = random(pixels * c);
+            double[] part = new double[3 + c];
+            VectorMath.channelSums(g, c, 7, 190, new float[c + 1], 1, part, 3);
+            for (int ch = 0; ch < c; ch++) {
+                double want = 0;
+                for (int p = 7; p < 190; p++) want += g[p * c + ch];
+                org.junit.jupiter.api.Assertions.assertEquals(want, part[3 + ch], 1e-5, "c = " + c);
+            }
+        }
+    }
+
+    @Test void approxSignBackwardMatchesBiRealsDerivative() {
+        for (int c : new int[] {1, 16, 48, 70}) {
+            int pixels = 9;
+            float[] x = new float[pixels * c], b = random(c), g = random(pixels * c), out = new float[pixels * c], want = new float[pixels * c];
+            for (int i = 0; i < x.length; i++) x[i] = rnd.nextFloat() * 3 - 1.5f;
+            x[0] = -1 - b[0];
+            if (c > 2) { x[1] = 1 - b[1]; x[2] = Float.NaN; }
+            for (int p = 0; p < pixels; p++)
+                for (int ch = 0; ch < c; ch++) {
+                    int i = p * c + ch;
+                    float v = x[i] + b[ch];
+                    float d = v < -1f || v >= 1f || Float.isNaN(v) ? 0f : v < 0f ? 2f + 2f * v : 2f - 2f * v;
+                    want[i] = g[i] * d;
+                }
+            VectorMath.approxSignBackward(x, b, g, out, c, 0, pixels);
+            assertArrayEquals(want, out, "c = " + c);
+        }
+    }
+
     private interface Case { void run(int n, int srcOff, int dstOff); }
 
     private static void forShapes(Case c) {
