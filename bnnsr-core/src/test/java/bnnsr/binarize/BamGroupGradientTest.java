@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,6 +77,31 @@ class BamGroupGradientTest {
         assertEquals(true, names.containsAll(List.of("body.0.conv1.weight", "body.0.conv1.bias", "body.0.conv1.weight_bn.weight",
                 "body.0.conv1.act_bn.weight", "body.0.conv2.act_bn.bias", "body.0.bam.a", "body.0.bam.s")), names.toString());
         check(block, GradCheck.random(2, 5, 4, 4, 3));
+    }
+
+    /**
+     * Issue 9: s_i are learnable, indexed by the activation, shared by the group's two layers, initialised to 1; with
+     * the default (constant-scale) weights too their gradient exists and equals finite differences (the
+     * activation path does not involve E(|W|)'s gradient).
+     */
+    @Test void sharedActivationCoefficientsGetTheirFiniteDifferenceGradient() {
+        List<BinaryGroup> groups = new ArrayList<>();
+        Layer block = residualBlock(Binarization.parse("bam"), 4, true, 21, groups);
+        Param s = block.params().stream().filter(p -> p.name.equals("body.0.bam.s")).findFirst().orElseThrow();
+        assertArrayEquals(new float[] {1f, 1f}, s.value, "s_i start at 1, one per accumulated activation");
+        assertEquals(1, block.params().stream().filter(p -> p.name.endsWith(".s")).count(), "one s shared by the group");
+        smooth(groups);
+        perturb(block, 22);
+        Tensor x = GradCheck.random(2, 5, 4, 4, 23), r = GradCheck.random(2, 5, 4, 4, 24);
+        for (Param p : block.params()) p.zeroGrad();
+        block.forward(x, true);
+        block.backward(r);
+        float[] analytic = s.grad.clone();
+        double[] numeric = Fd.all(s.value, 1e-3, () -> Fd.dot(block.forward(x, true).data, r.data));
+        for (int i = 0; i < 2; i++) {
+            assertNotEquals(0f, analytic[i], "s_" + i + " gets gradient");
+            assertEquals(numeric[i], analytic[i], 2e-3 * (1 + Math.abs(numeric[i])), "s_" + i);
+        }
     }
 
     @Test void residualBlockMeanStatisticAndNoAffine() {
