@@ -25,7 +25,7 @@ import java.util.function.Function;
  * training path); gradients go back through ConvOps and the binarizers' STEs. When both operands are signs
  * ({@link ActivationBinarizer#signs()} and per-channel-scaled sign weights), the forward runs on the popcount
  * kernels instead ({@link SignConv}, bit-identical), except while a {@link BinaryConvProbe} counts the convolutions
- * (complexity and FLOP counts see the float formulation).
+ * (the complexity count sees the float formulation).
  * <p>
  * <b>Rounding.</b> When the effective weights are signs times one scale per output channel
  * ({@link WeightBinarizer#channelScales()}: BNN, XNOR, DoReFa, Ma, BAM), the forward convolves with the +-1 signs
