@@ -5,6 +5,7 @@ import bnnsr.arch.Architectures;
 import bnnsr.tensor.Parallel;
 import bnnsr.train.TrainBench;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,19 +17,23 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bnnsr bench train}: training iterations per second and the conv GFLOP/s they imply, optionally side by
- * side with PyTorch (Debian's python3-torch) measured in the same run, as a ratio.
+ * {@code bnnsr bench train}: training iterations per second and the conv GFLOP/s they imply for one or more
+ * architectures measured in the same run (ratios against the first), optionally side by side with PyTorch
+ * (Debian's python3-torch) as a ratio.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure training speed (forward + L1 + backward + Adam) on random batches.")
 public final class BenchTrainCommand implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "srresnet", paramLabel = "NAME") String arch;
+    @Option(names = "--arch", defaultValue = "srresnet", split = ",", paramLabel = "NAME[,NAME...]",
+            description = "architectures, e.g. srresnet,srresnet-bam,bsrn (default: ${DEFAULT-VALUE})")
+    List<String> archs;
     @Option(names = "--scale", defaultValue = "4", paramLabel = "S") int scale;
     @Option(names = "--channels", paramLabel = "C") Integer channels;
     @Option(names = "--blocks", paramLabel = "B") Integer blocks;
@@ -42,28 +47,40 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         bench.apply();
         if (batch < 1 || patch < 4) throw new UserException("bench train: batch must be >= 1 and patch >= 4");
-        ArchOptions o;
-        try {
-            o = Architectures.defaults(arch, scale);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+        List<ArchOptions> options = new ArrayList<>();
+        for (String arch : archs) {                            // every name checked before any measurement
+            ArchOptions o;
+            try {
+                o = Architectures.defaults(arch.trim(), scale);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            if (channels != null) o = o.withChannels(channels);
+            if (blocks != null) o = o.withBlocks(blocks);
+            options.add(o);
         }
-        if (channels != null) o = o.withChannels(channels);
-        if (blocks != null) o = o.withBlocks(blocks);
-        TrainBench.Result r = TrainBench.run(o, batch, patch, bench.warmup, bench.reps, Parallel.threads());
-        System.out.printf(Locale.ROOT, "%s x%d, batch %d, patch %d, %d threads: %.3f it/s, %.1f conv GFLOP/iteration, %.1f GFLOP/s%n",
-                r.arch(), r.scale(), r.batch(), r.patch(), r.threads(), r.itersPerS(), r.convGflopPerIter(), r.gflops());
+        if (torchPython != null && !options.getFirst().arch().equals("srresnet"))
+            throw new UserException("--torch compares srresnet only: put it first in --arch");
         ObjectMapper m = new ObjectMapper();
-        ObjectNode node = m.createObjectNode();
-        node.put("arch", r.arch()).put("scale", r.scale()).put("batch", r.batch()).put("patch", r.patch())
-                .put("threads", r.threads()).put("iters_per_s", r.itersPerS()).put("gflops", r.gflops());
-        if (torchPython != null) {
-            if (!arch.equals("srresnet")) throw new UserException("--torch compares srresnet only");
-            double peer = torchItersPerS(o);
-            System.out.printf(Locale.ROOT, "PyTorch (same run): %.3f it/s; bnnsr / PyTorch = %.2f%n", peer, r.itersPerS() / peer);
-            node.put("torch_iters_per_s", peer).put("ratio_to_torch", r.itersPerS() / peer);
+        ObjectNode root = m.createObjectNode();
+        ArrayNode results = root.putArray("results");
+        double first = Double.NaN;
+        for (ArchOptions o : options) {
+            TrainBench.Result r = TrainBench.run(o, batch, patch, bench.warmup, bench.reps, Parallel.threads());
+            if (Double.isNaN(first)) first = r.itersPerS();
+            System.out.printf(Locale.ROOT, "%s x%d, batch %d, patch %d, %d threads: %.3f it/s, %.1f conv GFLOP/iteration, %.1f GFLOP/s%s%n",
+                    r.arch(), r.scale(), r.batch(), r.patch(), r.threads(), r.itersPerS(), r.convGflopPerIter(), r.gflops(),
+                    results.isEmpty() ? "" : String.format(Locale.ROOT, " (%.2fx %s)", r.itersPerS() / first, options.getFirst().arch()));
+            results.addObject().put("arch", r.arch()).put("scale", r.scale()).put("batch", r.batch()).put("patch", r.patch())
+                    .put("threads", r.threads()).put("iters_per_s", r.itersPerS()).put("gflops", r.gflops())
+                    .put("conv_gflop_per_iter", r.convGflopPerIter()).put("ratio_to_first", r.itersPerS() / first);
         }
-        if (bench.json != null) bnnsr.io.AtomicFiles.writeString(bench.json, m.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        if (torchPython != null) {
+            double peer = torchItersPerS(options.getFirst());
+            System.out.printf(Locale.ROOT, "PyTorch (same run): %.3f it/s; bnnsr / PyTorch = %.2f%n", peer, first / peer);
+            root.put("torch_iters_per_s", peer).put("ratio_to_torch", first / peer);
+        }
+        if (bench.json != null) bnnsr.io.AtomicFiles.writeString(bench.json, m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         return 0;
     }
 

@@ -59,6 +59,12 @@ public final class TrainCommand implements Callable<Integer> {
     Long seed;
     @Option(names = {"--out", "-o"}, paramLabel = "DIR", description = "Output folder (default: runs/ARCH_xSCALE).")
     String out;
+    @Option(names = "--init", paramLabel = "FILE", description = "Initialise a new run from a trained network's tensors (names must match), e.g. an FP srresnet for srresnet-bam.")
+    String init;
+    @Option(names = "--teacher", paramLabel = "FILE", description = "Distil from this trained network (same scale): loss + weight x L1 to its output.")
+    String teacher;
+    @Option(names = "--distill-weight", paramLabel = "W", description = "Weight of the distillation term (default 1).")
+    Double distillWeight;
     @Option(names = "--resume", description = "Continue from OUT/checkpoint.safetensors if it exists.")
     boolean resume;
     @Option(names = "--force", description = "Start a new run even if OUT holds one (its checkpoint, model and log are replaced).")
@@ -106,5 +112,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) c.checkpointEvery = checkpointEvery;
         if (seed != null) c.seed = seed;
         if (out != null) c.out = out;
+        if (init != null) c.init = init;
+        if (teacher != null) c.teacher = teacher;
+        if (distillWeight != null) c.distillWeight = distillWeight;
     }
 }

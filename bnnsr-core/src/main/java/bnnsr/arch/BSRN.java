@@ -50,13 +50,19 @@ public final class BSRN implements Layer {
      * @param lbRelu   the ReLUs between an LB's convs
      */
     public BSRN(int c, int hpbs, int lbs, int scale, Binarization bin, boolean headRelu, boolean lbRelu, RandomGenerator rng) {
+        this(c, hpbs, lbs, scale, bin, headRelu, lbRelu, BinaryOptions.LatentInit.PYTORCH, rng);
+    }
+
+    /** As above, the binary convs' latent weights initialised by {@code init}. */
+    public BSRN(int c, int hpbs, int lbs, int scale, Binarization bin, boolean headRelu, boolean lbRelu,
+                BinaryOptions.LatentInit init, RandomGenerator rng) {
         if (scale < 2 || scale > 4) throw new IllegalArgumentException("bsrn supports scales 2, 3, 4, not " + scale);
         if (hpbs < 1 || lbs < 1) throw new IllegalArgumentException("bsrn needs at least one HPB and one LB");
         Conv2d convFirst = new Conv2d("conv_first", 3, c, 3, true);
         Init.defaultInitWeights(convFirst, 0.1, rng);
         head = headRelu ? new Sequential(convFirst, new ReLU()) : new Sequential(convFirst);
         List<Layer> hpbList = new ArrayList<>();
-        for (int h = 0; h < hpbs; h++) hpbList.add(hpb("body." + h, c, lbs, bin, lbRelu, rng));
+        for (int h = 0; h < hpbs; h++) hpbList.add(hpb("body." + h, c, lbs, bin, lbRelu, init, rng));
         body = new Sequential(hpbList);
         List<Layer> up = new ArrayList<>();
         int stages = scale == 4 ? 2 : 1, r = scale == 3 ? 3 : 2;
@@ -72,7 +78,8 @@ public final class BSRN implements Layer {
         tail = new Sequential(up);
     }
 
-    private static Layer hpb(String prefix, int c, int lbs, Binarization bin, boolean relu, RandomGenerator rng) {
+    private static Layer hpb(String prefix, int c, int lbs, Binarization bin, boolean relu, BinaryOptions.LatentInit init,
+                             RandomGenerator rng) {
         WeightAccumulation longRange = bin.weightGroup(prefix + ".bam", lbs);
         List<Layer> lbList = new ArrayList<>();
         for (int l = 0; l < lbs; l++) {
@@ -82,6 +89,7 @@ public final class BSRN implements Layer {
             BinaryConv2d conv3 = bin.conv(p + ".conv3", c, c, 3, true, rng, longRange, acts);
             BinaryConv2d conv1a = bin.conv(p + ".conv1a", c, c, 1, true, rng, shortRange, acts);
             BinaryConv2d conv1b = bin.conv(p + ".conv1b", c, c, 1, true, rng, shortRange, acts);
+            for (BinaryConv2d conv : List.of(conv3, conv1a, conv1b)) init.apply(conv, rng);
             Sequential lb = relu ? new Sequential(conv3, new ReLU(), conv1a, new ReLU(), conv1b)
                     : new Sequential(conv3, conv1a, conv1b);
             List<Param> owned = new ArrayList<>();
@@ -137,7 +145,8 @@ public final class BSRN implements Layer {
             String lbAct = o.option("lb_act", "relu");
             if (!lbAct.equals("relu") && !lbAct.equals("none"))
                 throw new IllegalArgumentException("bsrn: lb_act must be relu or none, not '" + lbAct + "'");
-            return new BSRN(o.channels(), o.blocks(), o.intOption("lbs", 2), o.scale(), b, relu, relu && lbAct.equals("relu"), rng);
+            return new BSRN(o.channels(), o.blocks(), o.intOption("lbs", 2), o.scale(), b, relu, relu && lbAct.equals("relu"),
+                    BinaryOptions.LatentInit.of(o), rng);
         }
     }
 }

@@ -3,9 +3,12 @@ package bnnsr.arch;
 import bnnsr.binarize.Binarization;
 import bnnsr.binarize.BinaryConv2d;
 
+import bnnsr.nn.Init;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.random.RandomGenerator;
 
 /**
  * The {@link ArchOptions#extra()} keys of the binarized backbones, saved with every checkpoint:
@@ -20,11 +23,15 @@ import java.util.TreeMap;
  *       DoReFa thresholds at 0.5, Ma's activations are full precision);</li>
  *   <li>{@code input}: {@code lr} or {@code bicubic} (VDSR: the network takes the LR image already bicubic-upsampled
  *       to the HR size by the data pipeline).</li>
+ *   <li>{@code latent_init} ([inferred]; srresnet-X and bsrn): {@code basicsr} (default: the latent weights of the
+ *       binary convs as BasicSR initialises the FP body they replace, Kaiming normal times 0.1, zero bias) or
+ *       {@code pytorch} (the earlier default: PyTorch's Conv2d reset, U(+-1/sqrt(fan_in)) for weight and bias).
+ *       See {@link LatentInit}.</li>
  * </ul>
  */
 public final class BinaryOptions {
     public static final String BINARIZER = "binarizer", PADDING = BinaryConv2d.PADDING_KEY, INNER_ACT = "inner_act",
-            INPUT = "input";
+            INPUT = "input", LATENT_INIT = "latent_init";
     /** The network's input is the LR image upsampled by MATLAB bicubic to the HR size (VDSR). */
     public static final String INPUT_BICUBIC = "bicubic", INPUT_LR = "lr";
 
@@ -68,6 +75,37 @@ public final class BinaryOptions {
             case "none" -> false;
             default -> throw new IllegalArgumentException(INNER_ACT + " must be auto, relu or none, not '" + v + "'");
         };
+    }
+
+    /**
+     * How the latent weights of binary convs start. Issue 9: with {@code pytorch}, E(|W|) is ~4.4x BasicSR's at
+     * 64 channels (1/(2 sqrt(fan_in)) vs 0.1 sqrt(2/fan_in) sqrt(2/pi)), so every binary block starts far from
+     * the identity, and Adam's fixed-size steps flip ~4x fewer signs per iteration relative to the weights' size.
+     * Measured (issue 9: srresnet-bam x4, compare_x4 settings, 300 iterations): Set5 29.39 dB with basicsr vs
+     * 29.03 with pytorch, the whole gap to the independent PyTorch implementation.
+     */
+    public enum LatentInit {
+        BASICSR, PYTORCH;
+
+        /** The option's value in these options (default {@link #BASICSR}). */
+        public static LatentInit of(ArchOptions o) {
+            String v = o.option(LATENT_INIT, "basicsr").trim().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "basicsr" -> BASICSR;
+                case "pytorch" -> PYTORCH;
+                default -> throw new IllegalArgumentException(LATENT_INIT + " must be basicsr or pytorch, not '" + v + "'");
+            };
+        }
+
+        /**
+         * Re-initialises a conv built with PyTorch's reset (what {@link BinaryConv2d} does); draws from
+         * {@code rng} only for {@link #BASICSR}.
+         */
+        public void apply(BinaryConv2d conv, RandomGenerator rng) {
+            if (this == PYTORCH) return;
+            Init.kaimingNormal(conv.weight(), 0.1, rng);
+            if (conv.bias() != null) java.util.Arrays.fill(conv.bias().value, 0f);
+        }
     }
 
     /** Whether the model takes the bicubic-upsampled LR image (HR size) instead of the LR image. */

@@ -17,16 +17,25 @@ import java.util.random.RandomGenerator;
  * whose residual blocks x + conv2(act(conv1(x))) have binary convs; each block's two convs are one accumulation
  * group ({@code body.i.bam}). The ReLU between them follows {@link BinaryOptions} {@code inner_act} (auto: kept
  * for bam, dorefa, ma; dropped for bnn, xnor, abc, where Sign(ReLU(x)) would be constant).
- * Binary convs have a bias (like the FP block) and PyTorch's default initialisation of the latent weights.
+ * Binary convs have a bias (like the FP block); their latent weights start as {@link BinaryOptions} {@code latent_init}
+ * says (default: BasicSR's, like the FP block's).
  */
 public final class BinarySRResNet {
     private BinarySRResNet() {}
 
     /** One residual block of binary convs; its group's a_i, s_i are listed after the convs. */
     public static Layer block(Binarization b, String prefix, int nf, boolean relu, RandomGenerator rng) {
+        return block(b, prefix, nf, relu, BinaryOptions.LatentInit.PYTORCH, rng);
+    }
+
+    /** As {@link #block(Binarization, String, int, boolean, RandomGenerator)}, latent weights initialised by {@code init}. */
+    public static Layer block(Binarization b, String prefix, int nf, boolean relu, BinaryOptions.LatentInit init,
+                              RandomGenerator rng) {
         BinaryGroup g = b.group(prefix + ".bam", 2);
         BinaryConv2d c1 = g.conv(prefix + ".conv1", nf, nf, 3, true, rng);
         BinaryConv2d c2 = g.conv(prefix + ".conv2", nf, nf, 3, true, rng);
+        init.apply(c1, rng);
+        init.apply(c2, rng);
         Sequential body = relu ? new Sequential(c1, new ReLU(), c2) : new Sequential(c1, c2);
         return new GroupOwner(new Residual(body, 1f), g);
     }
@@ -46,7 +55,8 @@ public final class BinarySRResNet {
         @Override public Layer build(ArchOptions o, RandomGenerator rng) {
             Binarization b = BinaryOptions.binarization(o, kind);
             boolean relu = BinaryOptions.reluBeforeBinary(o, b);
-            return new MSRResNet(3, 3, o.channels(), o.blocks(), o.scale(), rng, p -> block(b, p, o.channels(), relu, rng));
+            BinaryOptions.LatentInit init = BinaryOptions.LatentInit.of(o);
+            return new MSRResNet(3, 3, o.channels(), o.blocks(), o.scale(), rng, p -> block(b, p, o.channels(), relu, init, rng));
         }
     }
 }

@@ -42,6 +42,13 @@ public interface ActivationBinarizer {
     boolean binary();
 
     /**
+     * True when {@link #forward} returns exactly +-1 (a Sign; any per-pixel scale kept apart in {@link #outputScale()}):
+     * then, with +-1 weights times per-channel scales, {@link BinaryConv2d} runs its forward on the popcount kernels
+     * ({@link SignConv}), bit-identical to the float path. A new sign binarizer opts in by overriding this.
+     */
+    default boolean signs() { return false; }
+
+    /**
      * True when the scheme thresholds its input at zero without re-centring it first (BNN, XNOR, ABC): then
      * Sign(ReLU(x)) = +1 everywhere (Sign(0) = +1), so a backbone must not feed it from a ReLU.
      */

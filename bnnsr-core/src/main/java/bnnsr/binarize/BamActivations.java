@@ -68,6 +68,9 @@ public final class BamActivations implements ActivationBinarizer {
 
     @Override public boolean binary() { return true; }
 
+    /** +-1, except under the gradient-check surrogate (hardtanh). */
+    @Override public boolean signs() { return !group.surrogate(); }
+
     @Override public boolean needsCenteredInput() { return false; }
 
     @Override public String kind() { return "bam"; }

@@ -16,20 +16,27 @@ import java.util.Map;
  * @param statistic          E(A) along channels: mean |A| (default) or mean A
  * @param binaryActivations  binary activations (true) or full precision (false: W1/A32 of Table 5)
  * @param weightBnAffine     the weight standardisation has a learnable per-channel affine
+ * @param scaleGradient      the backward differentiates E(|W_n|) too (true: switch {@code scalegrad}) or treats it
+ *                           as a constant (false, default). [inferred]: the paper is silent. The constant is what
+ *                           XNOR-style code and the independent PyTorch implementation of issue 9 do. The exact term
+ *                           is the only radial (|W|-growing) part of the latent gradient, since the standardisation
+ *                           before the sign is scale-invariant. Measured (issue 9, x4, 300 iterations, BasicSR
+ *                           latent init): Set5 29.40 constant vs 29.39 exact, i.e. neutral; the constant is kept
+ *                           for agreement with the reference and a cheaper backward.
  */
 public record BamOptions(boolean learnedAlpha, boolean weightAccumulation, boolean learnedBeta,
                          boolean activationAccumulation, Statistic statistic, boolean binaryActivations,
-                         boolean weightBnAffine) {
+                         boolean weightBnAffine, boolean scaleGradient) {
 
     /** E(A_i): the per-pixel statistic of an activation along its channels. */
     public enum Statistic { MEAN_ABS, MEAN }
 
-    public static final BamOptions DEFAULT = new BamOptions(true, true, true, true, Statistic.MEAN_ABS, true, true);
+    public static final BamOptions DEFAULT = new BamOptions(true, true, true, true, Statistic.MEAN_ABS, true, true, false);
 
     /**
      * Applies comma-separated switches to the defaults: {@code w1} (a ones), {@code w2} (no weight accumulation),
      * {@code a1} (b ones), {@code a2} (no activation accumulation), {@code a32} (FP activations),
-     * {@code mean} (E(A) = mean A), {@code noaffine} (weight standardisation without affine). Empty = defaults.
+     * {@code mean} (E(A) = mean A), {@code noaffine} (weight standardisation without affine), {@code scalegrad} (differentiate E(|W_n|)). Empty = defaults.
      */
     public static BamOptions parse(String switches) {
         BamOptions o = DEFAULT;
@@ -38,15 +45,16 @@ public record BamOptions(boolean learnedAlpha, boolean weightAccumulation, boole
             String s = raw.trim().toLowerCase(Locale.ROOT);
             o = switch (s) {
                 case "" -> o;
-                case "w1" -> new BamOptions(false, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, o.statistic, o.binaryActivations, o.weightBnAffine);
-                case "w2" -> new BamOptions(o.learnedAlpha, false, o.learnedBeta, o.activationAccumulation, o.statistic, o.binaryActivations, o.weightBnAffine);
-                case "a1" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, false, o.activationAccumulation, o.statistic, o.binaryActivations, o.weightBnAffine);
-                case "a2" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, false, o.statistic, o.binaryActivations, o.weightBnAffine);
-                case "a32" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, o.statistic, false, o.weightBnAffine);
-                case "mean" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, Statistic.MEAN, o.binaryActivations, o.weightBnAffine);
-                case "noaffine" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, o.statistic, o.binaryActivations, false);
+                case "w1" -> new BamOptions(false, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, o.statistic, o.binaryActivations, o.weightBnAffine, o.scaleGradient);
+                case "w2" -> new BamOptions(o.learnedAlpha, false, o.learnedBeta, o.activationAccumulation, o.statistic, o.binaryActivations, o.weightBnAffine, o.scaleGradient);
+                case "a1" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, false, o.activationAccumulation, o.statistic, o.binaryActivations, o.weightBnAffine, o.scaleGradient);
+                case "a2" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, false, o.statistic, o.binaryActivations, o.weightBnAffine, o.scaleGradient);
+                case "a32" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, o.statistic, false, o.weightBnAffine, o.scaleGradient);
+                case "mean" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, Statistic.MEAN, o.binaryActivations, o.weightBnAffine, o.scaleGradient);
+                case "noaffine" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, o.statistic, o.binaryActivations, false, o.scaleGradient);
+                case "scalegrad" -> new BamOptions(o.learnedAlpha, o.weightAccumulation, o.learnedBeta, o.activationAccumulation, o.statistic, o.binaryActivations, o.weightBnAffine, true);
                 default -> throw new IllegalArgumentException("unknown BAM switch '" + raw.trim()
-                        + "' (known: w1, w2, a1, a2, a32, mean, noaffine)");
+                        + "' (known: w1, w2, a1, a2, a32, mean, noaffine, scalegrad)");
             };
         }
         return o;
@@ -62,6 +70,7 @@ public record BamOptions(boolean learnedAlpha, boolean weightAccumulation, boole
         if (!binaryActivations) b.append(",a32");
         if (statistic == Statistic.MEAN) b.append(",mean");
         if (!weightBnAffine) b.append(",noaffine");
+        if (scaleGradient) b.append(",scalegrad");
         return b.isEmpty() ? "" : b.substring(1);
     }
 
@@ -75,6 +84,7 @@ public record BamOptions(boolean learnedAlpha, boolean weightAccumulation, boole
         m.put("statistic", statistic == Statistic.MEAN_ABS ? "mean_abs" : "mean");
         m.put("activations", binaryActivations ? "binary" : "fp");
         m.put("weight_bn_affine", weightBnAffine);
+        m.put("scale_gradient", scaleGradient ? "exact" : "constant");
         return m;
     }
 }

@@ -6,8 +6,13 @@ import java.util.List;
 
 /**
  * Member n of a {@link WeightAccumulation}: W_n^B = Sign(WS(sum_i a_i W_i)) * E(|W_n|).
- * Gradient: an unclipped STE through the sign; exact through the scale E(|W_n|), the standardisation
- * (with its affine) and the accumulation (to every W_i and a_i of the group).
+ * Gradient: an unclipped STE through the sign; exact through the standardisation (with its affine) and the
+ * accumulation (to every W_i and a_i of the group). The scale E(|W_n|) is a constant in backward by default
+ * (as XNOR-style code and the independent PyTorch implementation of issue 9 do); {@link BamOptions#scaleGradient()}
+ * differentiates it too. Why it matters: the standardisation is scale-invariant, so its backward has no component
+ * along W; the exact scale term d(E|W_n|) = mean_j(g_j Sign_j) Sign(W_n) is then the only radial part of W_n's
+ * gradient, a steady signal that Adam turns into a steady growth or shrinkage of |W| (and so into a different sign
+ * flip rate) instead of letting the STE decide the signs alone.
  */
 public final class BamWeights implements WeightBinarizer {
     private final WeightAccumulation group;
@@ -48,12 +53,12 @@ public final class BamWeights implements WeightBinarizer {
 
     @Override public void backward(float[] g) {
         float[] w = latent().value, gw = latent().grad;
+        boolean exactScale = group.options().scaleGradient();
         for (int o = 0; o < cout; o++) {
+            for (int j = o * cols; j < (o + 1) * cols; j++) dStd[j] = g[j] * scale[o];
+            if (!exactScale) continue;
             double dScale = 0;
-            for (int j = o * cols; j < (o + 1) * cols; j++) {
-                dScale += g[j] * sign(std[j]);
-                dStd[j] = g[j] * scale[o];
-            }
+            for (int j = o * cols; j < (o + 1) * cols; j++) dScale += g[j] * sign(std[j]);
             float d = (float) (dScale / cols);
             for (int j = o * cols; j < (o + 1) * cols; j++) gw[j] += d * Sign.absGrad(w[j]);
         }

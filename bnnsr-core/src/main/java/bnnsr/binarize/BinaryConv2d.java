@@ -22,7 +22,10 @@ import java.util.function.Function;
  * must subtract the padded taps' contribution at the borders to reproduce it exactly.
  * <p>
  * The convolution itself runs through {@link ConvOps#get()} on the float values of the binarized operands (the
- * training path); gradients go back through ConvOps and the binarizers' STEs.
+ * training path); gradients go back through ConvOps and the binarizers' STEs. When both operands are signs
+ * ({@link ActivationBinarizer#signs()} and per-channel-scaled sign weights), the forward runs on the popcount
+ * kernels instead ({@link SignConv}, bit-identical), except while a {@link BinaryConvProbe} counts the convolutions
+ * (the complexity count sees the float formulation).
  * <p>
  * <b>Rounding.</b> When the effective weights are signs times one scale per output channel
  * ({@link WeightBinarizer#channelScales()}: BNN, XNOR, DoReFa, Ma, BAM), the forward convolves with the +-1 signs
@@ -44,6 +47,8 @@ public final class BinaryConv2d implements Layer {
     private final ActivationBinarizer activations;
     private final float[] wEff, wHwio, dwHwio, dwOihw, db, signHwio, signOihw, channelScale;
     private Tensor conv, y, dConv, dScale, dxb;
+    private SignConv signConvImpl;
+    private SignConv.Instance signConv;
 
     /**
      * @param weights builds the weight binarizer from this conv's latent weights (e.g. {@code WeightAccumulation::join})
@@ -81,18 +86,24 @@ public final class BinaryConv2d implements Layer {
         weights.forward(wEff);
         Conv2d.oihwToHwio(wEff, wHwio, cout, cin, k);
         boolean factored = factor(wEff, signOihw, channelScale);
-        if (factored) Conv2d.oihwToHwio(signOihw, signHwio, cout, cin, k);
         y = Tensor.reuse(y, x.n, x.h, x.w, cout);
         Tensor scale = activations.outputScale();
         float[] b = bias == null ? null : bias.value;
         ConvOps ops = ConvOps.get();
         if (ops instanceof BinaryConvProbe probe) probe.binaryConv(this, xb);
+        SignConv.Instance popcount = factored && activations.signs() && !(ops instanceof BinaryConvProbe) ? signConv() : null;
+        if (factored && popcount == null) Conv2d.oihwToHwio(signOihw, signHwio, cout, cin, k);
         if (scale == null && !factored) {
             ops.forward(xb, wHwio, b, k, y);
             return y;
         }
+        if (scale == null && popcount != null) {
+            popcount.forward(xb, signOihw, channelScale, b, y);
+            return y;
+        }
         conv = Tensor.reuse(conv, x.n, x.h, x.w, cout);
-        ops.forward(xb, factored ? signHwio : wHwio, null, k, conv);
+        if (popcount != null) popcount.exact(xb, signOihw, conv);
+        else ops.forward(xb, factored ? signHwio : wHwio, null, k, conv);
         float[] cs = channelScale, cv = conv.data, out = y.data;
         if (scale == null) {
             Work.range(x.n * x.h * x.w, (p0, p1) -> {
@@ -111,6 +122,17 @@ public final class BinaryConv2d implements Layer {
                 }
         });
         return y;
+    }
+
+    /** This conv's popcount buffers, or null when no {@link SignConv} is installed. */
+    private SignConv.Instance signConv() {
+        SignConv impl = SignConv.get();
+        if (impl == null) return null;
+        if (impl != signConvImpl) {
+            signConv = impl.create(cin, cout, k);
+            signConvImpl = impl;
+        }
+        return signConv;
     }
 
     /**

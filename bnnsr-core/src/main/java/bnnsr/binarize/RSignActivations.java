@@ -3,6 +3,7 @@ package bnnsr.binarize;
 import bnnsr.nn.Names;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
+import bnnsr.tensor.VectorMath;
 
 import java.util.List;
 
@@ -17,9 +18,11 @@ public final class RSignActivations implements ActivationBinarizer {
     private final Param bias;
     private final int channels;
     private Tensor x, dx;
+    private final double[] biasSums;
 
     public RSignActivations(String prefix, int channels) {
         this.channels = channels;
+        this.biasSums = new double[channels];
         this.bias = new Param(Names.join(prefix, "bias"), new int[] {channels}, false);
     }
 
@@ -56,25 +59,19 @@ public final class RSignActivations implements ActivationBinarizer {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
         float[] in = x.data, g = dxb.data, d = dx.data, b = bias.value;
         int c = channels, pixels = x.size() / c;
-        Work.range(pixels, (p0, p1) -> {
-            for (int i = p0 * c, e = p1 * c; i < e; i += c)
-                for (int ch = 0; ch < c; ch++) d[i + ch] = g[i + ch] * approxSignGrad(in[i + ch] + b[ch]);
-        });
+        // vectorised: the plain loop's branches in approxSignGrad were 10% of a bbcu-m training step
+        Work.range(pixels, (p0, p1) -> VectorMath.approxSignBackward(in, b, g, d, c, p0, p1));
         // dL/db[c] = sum over pixels of dL/dv: fixed chunks, so the sum does not depend on the thread count
-        for (int ch = 0; ch < c; ch++) {
-            int k = ch;
-            bias.grad[ch] += (float) Work.sum(pixels, (p0, p1) -> {
-                double s = 0;
-                for (int p = p0; p < p1; p++) s += d[p * c + k];
-                return s;
-            });
-        }
+        Work.channelSums(d, pixels, c, biasSums);
+        for (int ch = 0; ch < c; ch++) bias.grad[ch] += (float) biasSums[ch];
         return dx;
     }
 
     @Override public List<Param> params() { return List.of(bias); }
 
     @Override public boolean binary() { return true; }
+
+    @Override public boolean signs() { return true; }
 
     /** The learnable bias re-centres its input, so a ReLU in front would not make the sign constant. */
     @Override public boolean needsCenteredInput() { return false; }

@@ -30,6 +30,8 @@ public final class SignActivations implements ActivationBinarizer {
 
     @Override public boolean binary() { return true; }
 
+    @Override public boolean signs() { return true; }
+
     @Override public boolean needsCenteredInput() { return true; }
 
     @Override public String kind() { return "sign"; }

@@ -34,5 +34,21 @@ final class Work {
         return s;
     }
 
+    /**
+     * out[ch] = sum over the n pixels of g[p * c + ch] (NHWC): one pass per {@link #CHUNKS} fixed chunks (vectorised
+     * over channels), the chunks added in order, so it does not depend on the thread count.
+     */
+    static void channelSums(float[] g, int n, int c, double[] out) {
+        int k = Math.max(1, Math.min(CHUNKS, n));
+        double[] part = new double[k * c];
+        float[] acc = new float[k * c];
+        Parallel.forRange(k, n * c < MIN_PARALLEL ? 1 : k, (a, b) -> {
+            for (int ch = a; ch < b; ch++)
+                bnnsr.tensor.VectorMath.channelSums(g, c, start(n, k, ch), start(n, k, ch + 1), acc, ch * c, part, ch * c);
+        });
+        java.util.Arrays.fill(out, 0, c, 0);
+        for (int i = 0; i < k; i++) for (int ch = 0; ch < c; ch++) out[ch] += part[i * c + ch];
+    }
+
     private static int start(int n, int k, int i) { return (int) ((long) n * i / k); }
 }

@@ -72,6 +72,8 @@ public final class XnorActivations implements ActivationBinarizer {
 
     @Override public boolean binary() { return true; }
 
+    @Override public boolean signs() { return true; }
+
     @Override public boolean needsCenteredInput() { return true; }
 
     @Override public String kind() { return "xnor"; }

@@ -25,6 +25,7 @@ public final class BatchNorm2d implements Layer {
     /** Backward's per-channel factors, float copies of mean and invStd included. */
     private final float[] gradScale, meanDy, meanDyXhat, meanF, invStdF;
     private double[] partial = new double[0];
+    private float[] blockSum = new float[0];
     private boolean lastTraining;
     private Tensor x, y, dx;
 
@@ -133,38 +134,27 @@ public final class BatchNorm2d implements Layer {
         double[] part = partials(2 * chunks * c);
         float[] in = x.data, g = dy.data;
         double[] mu = mean, is = invStd;
-        // part[chunk][0..c) = sum dy, part[chunk][c..2c) = sum dy * xhat
-        Chunks.run(pixels, chunks, (chunk, p0, p1) -> {
-            int base = chunk * 2 * c;
-            for (int ch = 0; ch < 2 * c; ch++) part[base + ch] = 0;
-            for (int i = p0 * c, e = p1 * c; i < e; i += c)
-                for (int ch = 0; ch < c; ch++) {
-                    double gv = g[i + ch];
-                    part[base + ch] += gv;
-                    part[base + c + ch] += gv * (in[i + ch] - mu[ch]) * is[ch];
-                }
-        });
+        float[] muF0 = meanF;
+        for (int ch = 0; ch < c; ch++) muF0[ch] = (float) mu[ch];
+        // part[chunk][0..c) = sum dy, part[chunk][c..2c) = sum dy * (x - mean), in float over blocks of
+        // ChannelKernels.BLOCK pixels (vectorised over channels), the blocks added in double
+        float[] blockSums = blockSums(2 * chunks * c);
+        Chunks.run(pixels, chunks, (chunk, p0, p1) ->
+                ChannelKernels.bnSums(g, in, muF0, c, p0, p1, blockSums, chunk * 2 * c, part, chunk * 2 * c));
         float[] gs = gradScale, mdy = meanDy, mdx = meanDyXhat, muF = meanF, isF = invStdF;
         for (int ch = 0; ch < c; ch++) {
-            double sumDy = Chunks.sum(part, chunks, 2 * c, ch), sumDyXhat = Chunks.sum(part, chunks, 2 * c, c + ch);
+            double sumDy = Chunks.sum(part, chunks, 2 * c, ch), sumDyXhat = Chunks.sum(part, chunks, 2 * c, c + ch) * is[ch];
             bias.grad[ch] += (float) sumDy;
             weight.grad[ch] += (float) sumDyXhat;
             gs[ch] = (float) (weight.value[ch] * is[ch]);
             // batch statistics depend on x too: dx = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat))
             mdy[ch] = lastTraining ? (float) (sumDy / pixels) : 0f;
             mdx[ch] = lastTraining ? (float) (sumDyXhat / pixels) : 0f;
-            muF[ch] = (float) mu[ch];
             isF[ch] = (float) is[ch];
         }
         dx = Tensor.reuse(dx, x.n, x.h, x.w, c);
         float[] out = dx.data;
-        Chunks.run(pixels, chunks, (chunk, p0, p1) -> {
-            for (int i = p0 * c, e = p1 * c; i < e; i += c)
-                for (int ch = 0; ch < c; ch++) {
-                    float xhat = (in[i + ch] - muF[ch]) * isF[ch];
-                    out[i + ch] = gs[ch] * (g[i + ch] - mdy[ch] - xhat * mdx[ch]);
-                }
-        });
+        Chunks.run(pixels, chunks, (chunk, p0, p1) -> ChannelKernels.bnDx(g, in, out, c, p0, p1, muF, isF, gs, mdy, mdx));
         return dx;
     }
 
@@ -173,6 +163,11 @@ public final class BatchNorm2d implements Layer {
     @Override public List<Param> buffers() { return List.of(runningMean, runningVar, numBatchesTracked); }
 
     private int grain() { return 8192 / channels + 1; }
+
+    private float[] blockSums(int size) {
+        if (blockSum.length < size) blockSum = new float[size];
+        return blockSum;
+    }
 
     private double[] partials(int size) {
         if (partial.length < size) partial = new double[size];

@@ -1,6 +1,7 @@
 package bnnsr.nn;
 
 import bnnsr.tensor.Tensor;
+import bnnsr.tensor.VectorMath;
 
 /** x for x > 0, slope * x otherwise (PyTorch's {@code nn.LeakyReLU(slope)}, gradient slope at 0). */
 public final class LeakyReLU implements Layer {
@@ -14,7 +15,7 @@ public final class LeakyReLU implements Layer {
         float[] in = x.data, out = y.data;
         float s = slope;
         Chunks.elements(x.size(), (a, b) -> {
-            for (int i = a; i < b; i++) { float v = in[i]; out[i] = v > 0 ? v : v * s; }
+            VectorMath.positiveOrScaled(in, a, in, a, s, out, a, b - a);      // branch-free
         });
         this.x = x;
         return y;
@@ -25,7 +26,7 @@ public final class LeakyReLU implements Layer {
         float[] in = x.data, g = dy.data, out = dx.data;
         float s = slope;
         Chunks.elements(x.size(), (a, b) -> {
-            for (int i = a; i < b; i++) out[i] = in[i] > 0 ? g[i] : g[i] * s;
+            VectorMath.positiveOrScaled(in, a, g, a, s, out, a, b - a);
         });
         return dx;
     }

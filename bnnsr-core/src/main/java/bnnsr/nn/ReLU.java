@@ -20,7 +20,7 @@ public final class ReLU implements Layer {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
         float[] in = x.data, g = dy.data, out = dx.data;
         Chunks.elements(x.size(), (a, b) -> {
-            for (int i = a; i < b; i++) out[i] = in[i] > 0 ? g[i] : 0f;
+            bnnsr.tensor.VectorMath.reluBackward(in, a, g, a, out, a, b - a);   // branch-free
         });
         return dx;
     }

@@ -23,21 +23,26 @@ public final class Checkpoint {
     public static final String FILE = "checkpoint.safetensors";
     public static final String MODEL_FILE = "model_latest.safetensors";
 
-    /** What a checkpoint restores. */
-    public record State(Model model, TrainConfig config, long iteration, SafeTensors tensors) {
+    /** Metadata key of the run's cumulative CPU seconds at the checkpoint (absent in older checkpoints: 0). */
+    static final String CPU_SECONDS = "cpu_seconds";
+
+    /** What a checkpoint restores; {@code cpuSeconds}: the CPU time spent to reach it. */
+    public record State(Model model, TrainConfig config, long iteration, double cpuSeconds, SafeTensors tensors) {
         /** Restores the saved optimizer state into a freshly built optimizer over this model's parameters. */
         public void restore(Adam adam) throws SafeTensorsException { adam.load(tensors); }
     }
 
     private Checkpoint() {}
 
-    public static void save(Path dir, Model model, Adam adam, long iteration, TrainConfig config) throws IOException {
+    public static void save(Path dir, Model model, Adam adam, long iteration, TrainConfig config, double cpuSeconds)
+            throws IOException {
         Files.createDirectories(dir);
         SafeTensorsWriter w = model.addTo(new SafeTensorsWriter());
         adam.addTo(w);
         Map<String, String> meta = model.metadata();
         meta.put("iteration", Long.toString(iteration));
         meta.put("train_config", config.toJson());
+        meta.put(CPU_SECONDS, Double.toString(cpuSeconds));
         w.write(dir.resolve(FILE), meta);
         model.save(dir.resolve(MODEL_FILE), Map.of("iteration", Long.toString(iteration)));
     }
@@ -70,10 +75,11 @@ public final class Checkpoint {
         }
         try {
             long iteration = Long.parseLong(it);
-            if (iteration < 0) throw new NumberFormatException();
-            return new State(model, config, iteration, st);
+            double cpu = Double.parseDouble(meta.getOrDefault(CPU_SECONDS, "0"));
+            if (iteration < 0 || !(cpu >= 0) || Double.isInfinite(cpu)) throw new NumberFormatException();
+            return new State(model, config, iteration, cpu, st);
         } catch (NumberFormatException e) {
-            throw new SafeTensorsException(file + ": bad iteration count in metadata");
+            throw new SafeTensorsException(file + ": bad iteration count or CPU seconds in metadata");
         }
     }
 

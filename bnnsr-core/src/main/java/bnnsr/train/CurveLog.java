@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The training curve as CSV: iteration, loss, lr, iterations per second, validation PSNR (empty when not measured).
- * A resumed run first drops the rows past its checkpoint, so the curve has each iteration once.
+ * The training curve as CSV: iteration, loss, lr, iterations per second, validation PSNR (empty when not measured),
+ * and the run's cumulative process CPU seconds ({@link CpuClock}: core-hours = cpu_s / 3600, across resumes).
+ * A resumed run first drops the rows past its checkpoint, so the curve has each iteration once; rows of a log
+ * written before the cpu_s column keep an empty cpu_s.
  */
 final class CurveLog {
     static final String FILE = "log.csv";
-    static final String HEADER = "iteration,loss,lr,iters_per_s,val_psnr";
+    static final String HEADER = "iteration,loss,lr,iters_per_s,val_psnr,cpu_s";
+    private static final int COLUMNS = HEADER.split(",").length;
     private final Path file;
 
     CurveLog(Path file, long resumedAt) throws IOException {
@@ -24,9 +27,11 @@ final class CurveLog {
         keep.add(HEADER);
         if (resumedAt > 0 && Files.exists(file))
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.equals(HEADER) || line.isBlank()) continue;
+                if (line.startsWith("iteration,") || line.isBlank()) continue;
                 try {
-                    if (Long.parseLong(line.substring(0, line.indexOf(','))) <= resumedAt) keep.add(line);
+                    int columns = line.split(",", -1).length;
+                    if (Long.parseLong(line.substring(0, line.indexOf(','))) <= resumedAt)
+                        keep.add(line + ",".repeat(Math.max(0, COLUMNS - columns)));
                 } catch (RuntimeException e) {
                     // a half-written last line of a killed run: dropped
                 }
@@ -34,9 +39,9 @@ final class CurveLog {
         Files.write(file, keep, StandardCharsets.UTF_8);
     }
 
-    void append(long iteration, double loss, double lr, double itPerS, double valPsnr) throws IOException {
-        String row = String.format(Locale.ROOT, "%d,%.6f,%.4g,%.3f,%s%n", iteration, loss, lr, itPerS,
-                Double.isNaN(valPsnr) ? "" : String.format(Locale.ROOT, "%.4f", valPsnr));
+    void append(long iteration, double loss, double lr, double itPerS, double valPsnr, double cpuSeconds) throws IOException {
+        String row = String.format(Locale.ROOT, "%d,%.6f,%.4g,%.3f,%s,%.1f%n", iteration, loss, lr, itPerS,
+                Double.isNaN(valPsnr) ? "" : String.format(Locale.ROOT, "%.4f", valPsnr), cpuSeconds);
         Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 }

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 /**
  * Training speed: full iterations (forward, L1 loss, backward, Adam) on random batches after warm-up; the
  * median over timed iterations, and the convolution GFLOP/s that implies (FLOPs counted by wrapping the kernels
- * during one iteration).
+ * during one iteration). Binary convs whose forward runs on the popcount kernels ({@link bnnsr.binarize.SignConv})
+ * are not counted there: the GFLOP are the float convolution work the step really does.
  */
 public final class TrainBench {
     public record Result(String arch, int scale, int batch, int patch, int threads, double itersPerS, double gflops,

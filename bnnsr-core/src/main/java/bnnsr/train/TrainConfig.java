@@ -46,6 +46,18 @@ public final class TrainConfig {
     public double minLr = 1e-7;
     public String loss = "l1";
 
+    /**
+     * A trained network (bnnsr model or checkpoint, or a state dict) whose tensors initialise a new run, by name
+     * ({@link ModelInit}); null = random initialisation. Ignored when resuming.
+     */
+    public String init;
+    /** Name prefixes of {@link #init}'s tensors not to copy (e.g. [upconv] for x4 from a x2 model: fresh upsampler). */
+    public List<String> initSkip = new ArrayList<>();
+    /** A trained network of the same scale whose output the model is also pulled towards (distillation); null = none. */
+    public String teacher;
+    /** Weight of the L1 distance to the teacher's output (used with {@link #teacher}). */
+    public double distillWeight = 1.0;
+
     public long seed = 0;
     public int checkpointEvery = 500;
     public int logEvery = 20;
@@ -128,6 +140,7 @@ public final class TrainConfig {
         require(gamma > 0 && gamma <= 1, "gamma must be in (0, 1], got " + gamma);
         require(stepPeriod >= 1, "stepPeriod must be >= 1, got " + stepPeriod);
         require(schedule != null, "schedule is missing");
+        require(distillWeight > 0 && Double.isFinite(distillWeight), "distillWeight must be > 0, got " + distillWeight);
         lrSchedule();
     }
 

@@ -32,6 +32,8 @@ public final class Trainer {
     private final long start;
     private final TrainingImages images;
     private final List<Protocol.Sample> valSamples;
+    private final CpuClock cpu;
+    private final Model teacher;
 
     /** A finished run: the iterations done, the last logged loss, and the last validation PSNR (NaN if none). */
     public record Result(long iterations, double loss, double valPsnr, Model model) {}
@@ -47,6 +49,8 @@ public final class Trainer {
     public Trainer(TrainConfig config, boolean resume, boolean force, PrintStream log) throws IOException {
         this.log = log;
         Path dir = Path.of(config.outDir());
+        long cpuAtStart = CpuClock.processCpuNanos();
+        double earlierCpu = 0;
         if (resume && Checkpoint.exists(dir)) {
             Checkpoint.State st = Checkpoint.load(dir);
             TrainConfig saved = st.config();
@@ -66,6 +70,7 @@ public final class Trainer {
             this.adam = cfg.adam(model.params());
             st.restore(adam);
             this.start = st.iteration();
+            earlierCpu = st.cpuSeconds();
             log.printf("resuming %s at iteration %d of %d%n", file, start, cfg.iters);
         } else {
             if (resume) log.println("no checkpoint in " + dir + ": starting a new run");
@@ -78,12 +83,16 @@ public final class Trainer {
             ArchOptions options = archOptions(config);
             Limits.checkModelFitsHeap(options.channels(), options.blocks(), 4);   // weights, gradients, Adam's moments
             this.model = Architectures.createChecked(options, config.seed);
+            if (config.init != null) log.println(ModelInit.copy(model, DataPaths.resolve(config.init), config.initSkip));
             this.adam = cfg.adam(model.params());
             this.start = 0;
         }
         this.out = Path.of(cfg.outDir());
         Files.createDirectories(out);
         bnnsr.io.AtomicFiles.writeString(out.resolve("config.json"), cfg.toJson());
+        // the clock counts this sitting from the constructor's start (loading the checkpoint and the data included)
+        this.cpu = new CpuClock(earlierCpu + (CpuClock.processCpuNanos() - cpuAtStart) / 1e9);
+        this.teacher = cfg.teacher == null ? null : loadTeacher(DataPaths.resolve(cfg.teacher));
         this.images = loadImages();
         this.valSamples = loadValidation();
     }
@@ -101,6 +110,15 @@ public final class Trainer {
         if (c.blocks != null) o = o.withBlocks(c.blocks);
         for (var e : c.options.entrySet()) o = o.with(e.getKey(), e.getValue());
         return o;
+    }
+
+    private Model loadTeacher(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("teacher " + file + ": no such file");
+        Model t = Model.load(file);
+        if (t.options().scale() != cfg.scale)
+            throw new IllegalArgumentException("teacher " + file + " is x" + t.options().scale() + ", the run is x" + cfg.scale);
+        log.printf("distilling from %s (%s x%d), weight %g%n", file, t.options().arch(), t.options().scale(), cfg.distillWeight);
+        return t;
     }
 
     public Model model() { return model; }
@@ -140,7 +158,7 @@ public final class Trainer {
 
     public Result run() throws IOException {
         PatchSampler sampler = new PatchSampler(images, cfg.batch, cfg.patch, cfg.seed);
-        Loss loss = cfg.loss.equals("mse") ? new Loss.Mse() : new Loss.L1();
+        Objective objective = new Objective(cfg.loss.equals("mse") ? new Loss.Mse() : new Loss.L1(), teacher, cfg.distillWeight);
         LrSchedule schedule = cfg.lrSchedule();
         CurveLog curve = new CurveLog(out.resolve(CurveLog.FILE), start);
         double windowLoss = 0, lastLoss = Double.NaN, lastVal = Double.NaN;
@@ -152,10 +170,10 @@ public final class Trainer {
                 PatchSampler.Batch b = batches.take(it);
                 double lr = schedule.lr(it);
                 Tensor y = model.forward(ModelInput.prepare(model.options(), b.lr()), true);
-                double l = loss.forward(y, b.hr());
+                double l = objective.forward(y, b.lr(), b.hr());
                 if (!Double.isFinite(l)) throw new IllegalStateException("loss became " + l + " at iteration " + it + ": lower the learning rate");
                 adam.zeroGrad();                  // layers accumulate into Param.grad
-                model.backward(loss.backward());
+                model.backward(objective.backward());
                 adam.step(lr);
                 windowLoss += l;
                 window++;
@@ -166,13 +184,13 @@ public final class Trainer {
                     long now = System.nanoTime();
                     double itPerS = window / ((now - windowStart) / 1e9);
                     lastLoss = windowLoss / window;
-                    curve.append(done, lastLoss, lr, itPerS, val ? lastVal : Double.NaN);
+                    curve.append(done, lastLoss, lr, itPerS, val ? lastVal : Double.NaN, cpu.seconds());
                     progress.update(done, lastLoss, lr, itPerS, lastVal, val);
                     windowLoss = 0;
                     window = 0;
                     windowStart = now;
                 }
-                if (done % cfg.checkpointEvery == 0 || done == cfg.iters) Checkpoint.save(out, model, adam, done, cfg);
+                if (done % cfg.checkpointEvery == 0 || done == cfg.iters) Checkpoint.save(out, model, adam, done, cfg, cpu.seconds());
             }
         }
         if (start == cfg.iters) log.printf("nothing to do: %s is already at iteration %d of %d%n", out.resolve(Checkpoint.FILE), start, cfg.iters);

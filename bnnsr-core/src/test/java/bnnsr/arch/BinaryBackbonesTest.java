@@ -134,7 +134,7 @@ class BinaryBackbonesTest {
      * the smooth surrogates: its backward must be the exact gradient of its forward.
      */
     @Test void bsrnEndToEndGradient() {
-        Binarization smooth = Binarization.parse("bam").smoothSurrogateForGradientChecks();
+        Binarization smooth = Binarization.parse("bam:scalegrad").smoothSurrogateForGradientChecks();
         BSRN net = new BSRN(3, 2, 2, 2, smooth, true, true, new SplittableRandom(7));
         SplittableRandom r = new SplittableRandom(8);
         for (Param p : net.params())
@@ -143,7 +143,7 @@ class BinaryBackbonesTest {
     }
 
     @Test void srresnetBamEndToEndGradient() {
-        Binarization smooth = Binarization.parse("bam").smoothSurrogateForGradientChecks();
+        Binarization smooth = Binarization.parse("bam:scalegrad").smoothSurrogateForGradientChecks();
         MSRResNet net = new MSRResNet(3, 3, 3, 2, 2, new SplittableRandom(10),
                 p -> BinarySRResNet.block(smooth, p, 3, true, new SplittableRandom(p.hashCode())));
         GradCheck.of(net, true).step(1e-3).tolerance(5e-3).maxChecks(12).run(GradCheck.random(2, 3, 3, 3, 11));
@@ -197,5 +197,49 @@ class BinaryBackbonesTest {
     @Test void tinyBsrnTrains() {
         Model m = Architectures.create(Architectures.defaults("bsrn", 2).withChannels(8).withBlocks(2), 13);
         assertFalls(train(m, 40, 2e-3f, false), 0.7, "bsrn");
+    }
+
+    /**
+     * latent_init (issue 9): BasicSR's Kaiming normal x 0.1 with zero biases by default, PyTorch's uniform reset as
+     * the option; measured on the 64-channel 3x3 binary convs of srresnet-bam and the 48-channel convs of bsrn.
+     */
+    @Test void latentInitStatistics() {
+        for (String arch : new String[] {"srresnet-bam", "bsrn"}) {
+            ArchOptions o = Architectures.defaults(arch, 2).withBlocks(2);
+            for (String init : new String[] {null, "basicsr", "pytorch"}) {
+                Model m = Architectures.create(init == null ? o : o.with("latent_init", init), 5);
+                int checked = 0;
+                for (Param p : m.params()) {
+                    boolean binaryConv = p.name.startsWith("body.") && p.shape.length == 4;
+                    if (!binaryConv) continue;
+                    int fanIn = p.shape[1] * p.shape[2] * p.shape[3];
+                    double sum = 0, sq = 0, max = 0;
+                    for (float v : p.value) { sum += v; sq += v * v; max = Math.max(max, Math.abs(v)); }
+                    double mean = sum / p.size(), std = Math.sqrt(sq / p.size() - mean * mean);
+                    Param bias = m.state().get(p.name.replace(".weight", ".bias"));
+                    if ("pytorch".equals(init)) {
+                        double bound = 1 / Math.sqrt(fanIn);
+                        assertTrue(max <= bound, p.name);
+                        assertEquals(bound / Math.sqrt(3), std, 0.1 * bound / Math.sqrt(3), p.name + " std");
+                        assertTrue(java.util.Arrays.stream(toDoubles(bias.value)).anyMatch(v -> v != 0), p.name + " bias");
+                    } else {
+                        double want = 0.1 * Math.sqrt(2.0 / fanIn);
+                        assertEquals(want, std, 0.1 * want, p.name + " std");
+                        assertTrue(max > 2 * want, p.name + " normal tails");
+                        assertArrayEquals(new float[bias.size()], bias.value, p.name + " bias");
+                    }
+                    checked++;
+                }
+                assertTrue(checked >= 4, arch + " checked " + checked);
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Architectures.create(Architectures.defaults("srresnet-bam", 2).with("latent_init", "xavier"), 1));
+    }
+
+    private static double[] toDoubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = v[i];
+        return d;
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -68,7 +69,7 @@ class BamGroupGradientTest {
 
     @Test void residualBlockOfTwo() {
         List<BinaryGroup> groups = new ArrayList<>();
-        Layer block = residualBlock(Binarization.parse("bam"), 4, true, 1, groups);
+        Layer block = residualBlock(Binarization.parse("bam:scalegrad"), 4, true, 1, groups);
         smooth(groups);
         perturb(block, 2);
         List<String> names = block.params().stream().map(p -> p.name).toList();
@@ -77,9 +78,34 @@ class BamGroupGradientTest {
         check(block, GradCheck.random(2, 5, 4, 4, 3));
     }
 
+    /**
+     * Issue 9: s_i are learnable, indexed by the activation, shared by the group's two layers, initialised to 1; with
+     * the default (constant-scale) weights too their gradient exists and equals finite differences (the
+     * activation path does not involve E(|W|)'s gradient).
+     */
+    @Test void sharedActivationCoefficientsGetTheirFiniteDifferenceGradient() {
+        List<BinaryGroup> groups = new ArrayList<>();
+        Layer block = residualBlock(Binarization.parse("bam"), 4, true, 21, groups);
+        Param s = block.params().stream().filter(p -> p.name.equals("body.0.bam.s")).findFirst().orElseThrow();
+        assertArrayEquals(new float[] {1f, 1f}, s.value, "s_i start at 1, one per accumulated activation");
+        assertEquals(1, block.params().stream().filter(p -> p.name.endsWith(".s")).count(), "one s shared by the group");
+        smooth(groups);
+        perturb(block, 22);
+        Tensor x = GradCheck.random(2, 5, 4, 4, 23), r = GradCheck.random(2, 5, 4, 4, 24);
+        for (Param p : block.params()) p.zeroGrad();
+        block.forward(x, true);
+        block.backward(r);
+        float[] analytic = s.grad.clone();
+        double[] numeric = Fd.all(s.value, 1e-3, () -> Fd.dot(block.forward(x, true).data, r.data));
+        for (int i = 0; i < 2; i++) {
+            assertNotEquals(0f, analytic[i], "s_" + i + " gets gradient");
+            assertEquals(numeric[i], analytic[i], 2e-3 * (1 + Math.abs(numeric[i])), "s_" + i);
+        }
+    }
+
     @Test void residualBlockMeanStatisticAndNoAffine() {
         List<BinaryGroup> groups = new ArrayList<>();
-        Layer block = residualBlock(Binarization.parse("bam:mean,noaffine"), 3, true, 4, groups);
+        Layer block = residualBlock(Binarization.parse("bam:mean,noaffine,scalegrad"), 3, true, 4, groups);
         smooth(groups);
         perturb(block, 5);
         check(block, GradCheck.random(2, 4, 5, 3, 6));
@@ -87,14 +113,14 @@ class BamGroupGradientTest {
 
     @Test void chainOfThreeConvs() {
         List<BinaryGroup> groups = new ArrayList<>();
-        Layer chain = chainOfThree(Binarization.parse("bam"), 3, 7, groups);
+        Layer chain = chainOfThree(Binarization.parse("bam:scalegrad"), 3, 7, groups);
         smooth(groups);
         perturb(chain, 8);
         check(chain, GradCheck.random(2, 4, 4, 3, 9));
     }
 
     @Test void ablationsStillGiveExactGradients() {
-        for (String spec : new String[] {"bam:w1,a1", "bam:w2,a2", "bam:a32"}) {
+        for (String spec : new String[] {"bam:w1,a1,scalegrad", "bam:w2,a2,scalegrad", "bam:a32,scalegrad"}) {
             List<BinaryGroup> groups = new ArrayList<>();
             Layer chain = chainOfThree(Binarization.parse(spec), 3, 10, groups);
             smooth(groups);

@@ -100,7 +100,7 @@ class BamWeightsTest {
      * the scale E(|W_n|) and the a_i, for every member's loss and every latent tensor of the group.
      */
     @Test void surrogateGradientMatchesFiniteDifferencesForTheWholeGroup() {
-        WeightAccumulation g = new WeightAccumulation("g", 3, BamOptions.DEFAULT);
+        WeightAccumulation g = new WeightAccumulation("g", 3, BamOptions.parse("scalegrad"));
         BamWeights[] m = group(g);
         g.smoothSurrogate(true);
         for (int n = 0; n < 3; n++) {
@@ -126,7 +126,7 @@ class BamWeightsTest {
      * real forward.
      */
     @Test void signModeScaleGradientMatchesFiniteDifferences() {
-        WeightAccumulation g = new WeightAccumulation("g", 3, BamOptions.DEFAULT);
+        WeightAccumulation g = new WeightAccumulation("g", 3, BamOptions.parse("scalegrad"));
         BamWeights[] m = group(g);
         BamWeights b = m[2];
         float[] r = Fd.random(54, 60, -1, 1);
@@ -144,5 +144,48 @@ class BamWeightsTest {
         // signs did not move under the steps (values were away from the boundaries)
         forward(b);
         for (int j = 0; j < 54; j++) assertEquals(Math.signum(signs[j]), Math.signum(b.standardized()[j]));
+    }
+
+    /**
+     * The two flavours of E(|W_n|)'s gradient (issue 9). Scaling W_n by c > 0 keeps every sign (the standardisation
+     * is scale-invariant) and scales E(|W_n|), so L(c W_n) = c L(W_n) and dL/dc at c = 1 is L itself. With the exact
+     * scale gradient ({@code scalegrad}) the latent gradient's radial part dW . W equals L; with the default constant
+     * scale the gradient is the STE path alone, which has no radial part (dW . W = 0): the latent weights' size is
+     * left to the optimiser's noise instead of being pulled by a steady signal.
+     */
+    @Test void constantScaleHasNoRadialGradientExactScaleHasL() {
+        for (String spec : new String[] {"", "scalegrad"}) {
+            WeightAccumulation g = new WeightAccumulation("g", 1, BamOptions.parse(spec));
+            BamWeights b = g.join(latent("c.weight", 3, 2, 3, Fd.random(54, 70, -0.3, 0.3)), "c");
+            float[] r = Fd.random(54, 71, -1, 1);
+            double loss = Fd.dot(forward(b), r);
+            b.backward(r);
+            double radial = 0, size = 0;
+            for (int j = 0; j < 54; j++) {
+                radial += b.latent().grad[j] * b.latent().value[j];
+                size += Math.abs(b.latent().grad[j] * b.latent().value[j]);
+            }
+            // the standardisation's eps makes it scale-invariant only to ~eps / var = 3e-4 here
+            double tol = 2e-3 * size;
+            if (spec.isEmpty()) assertEquals(0, radial, tol, "constant scale: no radial gradient");
+            else assertEquals(loss, radial, tol, "exact scale: radial gradient = L");
+            assertTrue(Math.abs(loss) > 10 * tol, "the test distinguishes the flavours");
+            assertNotEquals(0, loss);
+        }
+    }
+
+    /** Default (constant scale): with the real Sign, every member's latent gradient is a_i times the same STE dV. */
+    @Test void constantScaleGivesEveryMemberTheSameSteGradient() {
+        WeightAccumulation g = new WeightAccumulation("g", 3, BamOptions.DEFAULT);
+        assertEquals(false, g.options().scaleGradient());
+        BamWeights[] m = group(g);
+        zeroGrads(g, m);
+        forward(m[2]);
+        m[2].backward(Fd.random(54, 72, -1, 1));
+        float[] a = g.params().get(0).value;
+        for (int j = 0; j < 54; j++) {
+            assertEquals(m[2].latent().grad[j], a[2] / a[0] * m[0].latent().grad[j], 1e-5, "element " + j);
+            assertEquals(m[1].latent().grad[j], a[1] / a[0] * m[0].latent().grad[j], 1e-5, "element " + j);
+        }
     }
 }
