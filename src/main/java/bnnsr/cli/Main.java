@@ -24,6 +24,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new InfoCommand());
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new ServeCommand());
         Cli.configure(cl);
         return cl;
     }
