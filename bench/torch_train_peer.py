@@ -3,7 +3,7 @@
 on random batches, median seconds per iteration after warm-up. Prints one JSON line.
 
 Run by `bnnsr bench train --torch /usr/bin/python3` (Debian's python3-torch); the Maven build never runs it.
-The model is the one of src/test/python/make_msrresnet_golden.py (BasicSR's MSRResNet layout).
+The model is the one of bnnsr-core/src/test/python/make_msrresnet_golden.py (BasicSR's MSRResNet layout).
 """
 import argparse
 import json

@@ -1,5 +1,6 @@
 package bnnsr.cli;
 
+import bnnsr.Fixtures;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** {@code export}, then {@code eval} / {@code upscale} through the packed file give the float file's results. */
 class ExportCommandTest {
     @TempDir Path dir;
-    static final Path SET5 = Path.of("src/test/resources/Set5");
+    static final Path SET5 = Fixtures.resource("Set5");
 
     private Path saved(String arch, int blocks) throws IOException {
         ArchOptions o = Architectures.defaults(arch, 2).withChannels(8).withBlocks(blocks);

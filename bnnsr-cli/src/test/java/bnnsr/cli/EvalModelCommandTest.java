@@ -1,5 +1,6 @@
 package bnnsr.cli;
 
+import bnnsr.Fixtures;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** {@code eval --model}: a network goes through the same protocol as bicubic, tiled, with the model's scale. */
 class EvalModelCommandTest {
     @TempDir Path dir;
-    static final Path SET5 = Path.of("src/test/resources/Set5");
+    static final Path SET5 = Fixtures.resource("Set5");
 
     @Test void modelScoresEqualTheUntiledProtocolRun() throws Exception {
         Model m = Architectures.create(new ArchOptions("srresnet", 2, 8, 1), 3);
@@ -48,7 +49,7 @@ class EvalModelCommandTest {
     }
 
     @Test void plainPyTorchStateDictNeedsAndTakesArchAndScale() {
-        String plain = "src/test/resources/golden/msrresnet_x2.safetensors";   // saved by PyTorch, no bnnsr metadata
+        String plain = Fixtures.resource("golden/msrresnet_x2.safetensors").toString();   // saved by PyTorch, no bnnsr metadata
         EvalCommandTest.Run ok = EvalCommandTest.run("eval", "--model", plain, "--arch", "srresnet", "--scale", "2", "--data", SET5.toString());
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("| x2 |"), ok.out());

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Every shipped experiment file parses and validates, and names a registered architecture. */
 class OptionsFilesTest {
     @Test void shippedOptionsFilesAreValid() throws Exception {
-        try (Stream<Path> files = Files.walk(Path.of("options"))) {
+        try (Stream<Path> files = Files.walk(Path.of(System.getProperty("bnnsr.repo", ".."), "options"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
                 TrainConfig c = TrainConfig.read(f);
                 c.validate();

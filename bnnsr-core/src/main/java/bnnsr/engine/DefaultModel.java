@@ -18,7 +18,7 @@ import java.util.Optional;
  * installation folder);</li>
  * <li>{@code models/} next to the running jar;</li>
  * <li>the class-path resource {@code /models/default_x<S>.safetensors} (bundled in the jar from
- * {@code src/main/resources/models/}), copied to a temporary file to be read.</li>
+ * {@code bnnsr-core/src/main/resources/models/}), copied to a temporary file to be read.</li>
  * </ol>
  */
 public final class DefaultModel {

@@ -1,20 +1,12 @@
 package bnnsr.arch;
 
-import bnnsr.cli.Main;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Complexity numbers against counts written out layer by layer (x4: LR 320x180 = 57600 px, x2 stage 230400, HR 921600). */
 class ComplexityTest {
-    @TempDir Path dir;
-
     static final double LR = 57600, MID = 230400, HR = 921600;
 
     @Test void srresnetBamX4() {
@@ -59,21 +51,5 @@ class ComplexityTest {
         assertEquals(0, ma.binaryMacs720p());
         Complexity bam = Complexity.of(Architectures.create(Architectures.defaults("srresnet-bam", 2).withBlocks(1), 0));
         assertEquals(bam.fpMacs720p() + bam.binaryMacs720p(), ma.fpMacs720p(), 1);
-    }
-
-    @Test void infoCommandWritesTheJson() throws Exception {
-        Path json = dir.resolve("info.json");
-        int rc = Main.commandLine().execute("info", "--arch", "bsrn", "--scale", "4", "--json", json.toString());
-        assertEquals(0, rc);
-        JsonNode n = new ObjectMapper().readTree(json.toFile());
-        assertEquals("bsrn", n.get("arch").asText());
-        assertEquals(4, n.get("scale").asInt());
-        long fp = n.get("params").get("fp").asLong(), bin = n.get("params").get("binary").asLong();
-        assertEquals(fp + bin, n.get("params").get("total").asLong());
-        assertEquals(40L * (48 * 48 * 11), bin);
-        assertTrue(n.get("macs_720p").get("total").asLong() > 8e10);
-        assertTrue(n.get("ops_320x180").asLong() > 0 && n.get("packed_bytes").asLong() > 0);
-        assertEquals(2, Main.commandLine().execute("info", "--arch", "nope", "--scale", "4"));
-        assertEquals(2, Main.commandLine().execute("info"));
     }
 }
