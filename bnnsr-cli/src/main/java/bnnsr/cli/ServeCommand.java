@@ -68,6 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server.start();
         } catch (IOException e) {
+            server.stop();
             Throwable c = e instanceof BindException ? e : e.getCause();
             throw new UserException("cannot listen on " + host + ":" + port + " ("
                     + (c instanceof BindException ? "address in use or not available" : e.getMessage()) + ")");
