@@ -51,6 +51,7 @@ final class JobQueue implements AutoCloseable {
         job.result.whenComplete((r, e) -> {
             t.cancel(false);
             live.remove(job.id, job);
+            if (e != null) pool.remove(job);         // a cancelled job gives its queue place back at once
         });
     }
 
