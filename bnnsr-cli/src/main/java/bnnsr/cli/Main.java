@@ -25,6 +25,8 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new ChartCommand());
+        cl.addSubcommand(new ServeCommand());
+        cl.addSubcommand(new ReportCommand());
         Cli.configure(cl);
         return cl;
     }

@@ -63,7 +63,7 @@ public final class UpscaleCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--format", paramLabel = "png|jpg",
+    @Option(names = "--format", paramLabel = "png|jpg|tif",
             description = "Output format (default: from OUT's name for one file, else png).")
     String format;
 
@@ -171,7 +171,9 @@ public final class UpscaleCommand implements Callable<Integer> {
         if (format != null) {
             format = format.toLowerCase(Locale.ROOT);
             if (format.equals("jpeg")) format = "jpg";
-            if (!format.equals("png") && !format.equals("jpg")) throw new UserException("--format must be png or jpg, not " + format);
+            if (format.equals("tiff")) format = "tif";
+            if (!format.equals("png") && !format.equals("jpg") && !format.equals("tif"))
+                throw new UserException("--format must be png, jpg or tif, not " + format);
         }
     }
 
@@ -214,6 +216,8 @@ public final class UpscaleCommand implements Callable<Integer> {
             ImageWriter.writeJpeg(sr, target, quality, force);
             if (sr.hasAlpha()) note = ", alpha dropped (JPEG has none)";
             if (sr.bitDepth() == 16) note += ", 16 -> 8 bits (JPEG)";
+        } else if (fmt.equals("tif")) {
+            ImageWriter.writeTiff(sr, target, force);
         } else {
             ImageWriter.writePng(sr, target, sr.bitDepth(), force);   // created exclusively: a concurrent writer cannot be replaced
         }

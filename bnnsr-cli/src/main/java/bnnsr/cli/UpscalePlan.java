@@ -34,7 +34,7 @@ final class UpscalePlan {
         if (suffix.contains("/") || suffix.contains(java.io.File.separator))
             throw new UserException("--suffix must not contain a path separator: " + suffix);
         if (formatOf(out) == null && ImageReader.isImageName(out))
-            throw new UserException(out + ": can only write PNG or JPEG (name the output .png or .jpg)");
+            throw new UserException(out + ": can only write PNG, JPEG or TIFF (name the output .png, .jpg or .tif)");
         singleFile = inputs.size() == 1 && !Files.isDirectory(inputs.get(0)) && !Files.isDirectory(out)
                 && formatOf(out) != null;
         if (singleFile && format != null && !format.equals(formatOf(out)))
@@ -49,7 +49,7 @@ final class UpscalePlan {
                 jobs.add(new Job(in, null, "no such file or folder"));
             } else if (Files.isDirectory(in)) {
                 List<Path> images = imagesUnder(in, outAbs);
-                if (images.isEmpty()) jobs.add(new Job(in, null, "no images (*.png, *.bmp, *.jpg) in this folder"));
+                if (images.isEmpty()) jobs.add(new Job(in, null, "no images (*." + String.join(", *.", ImageReader.EXTENSIONS) + ") in this folder"));
                 for (Path f : images) jobs.add(new Job(f, out.resolve(outputName(in.relativize(f), suffix)), null));
             } else {
                 jobs.add(new Job(in, singleFile ? out : out.resolve(outputName(in.getFileName(), suffix)), null));
@@ -58,11 +58,12 @@ final class UpscalePlan {
         guardInputsAndDuplicates();
     }
 
-    /** "png" or "jpg" for a file name with that extension, else null. */
+    /** "png", "jpg" or "tif" for a file name with that extension, else null. */
     static String formatOf(Path file) {
         String n = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".png")) return "png";
         if (n.endsWith(".jpg") || n.endsWith(".jpeg")) return "jpg";
+        if (n.endsWith(".tif") || n.endsWith(".tiff")) return "tif";
         return null;
     }
 

@@ -259,7 +259,7 @@ class UpscaleCommandTest {
         assertOneLineError(run("upscale", "--model", m, "--tile", "-1", in.toString(), "-o", dir.resolve("o.png").toString()), 2, "--tile");
         assertOneLineError(run("upscale", "--model", m, "--format", "gif", in.toString(), "-o", dir.resolve("o").toString()), 2, "--format");
         assertOneLineError(run("upscale", "--model", m, "--format", "jpg", in.toString(), "-o", dir.resolve("o.png").toString()), 2, "--format is jpg");
-        assertOneLineError(run("upscale", "--model", m, in.toString(), "-o", dir.resolve("o.bmp").toString()), 2, "PNG or JPEG");
+        assertOneLineError(run("upscale", "--model", m, in.toString(), "-o", dir.resolve("o.bmp").toString()), 2, "PNG, JPEG or TIFF");
         assertOneLineError(run("upscale", "--model", m, "--threads", "0", in.toString(), "-o", dir.resolve("o.png").toString()), 2, "--threads");
         assertOneLineError(run("upscale", "--model", m, "--quality", "101", in.toString(), "-o", dir.resolve("o.jpg").toString()), 2, "--quality");
     }

@@ -7,6 +7,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
@@ -19,9 +20,14 @@ import java.util.Iterator;
 import java.util.Locale;
 
 /**
- * Reads PNG (1..16-bit grey, grey + alpha, RGB, RGBA, palette), BMP and JPEG into a {@link FloatImage}, keeping
- * grey as 1 channel, alpha as a channel, and 16-bit precision. Samples are taken from the raster as stored (no
- * gamma or ICC conversion), which is what the SR datasets and their published numbers assume.
+ * Reads PNG (1..16-bit grey, grey + alpha, RGB, RGBA, palette), BMP, JPEG (also CMYK/YCCK and progressive), WebP,
+ * TIFF (up to 16 bits) and GIF (the first frame) into a {@link FloatImage}, keeping grey as 1 channel, alpha as a
+ * channel, and 16-bit precision. JPEG, WebP and TIFF go through the TwelveMonkeys ImageIO plugins (found on the
+ * class path by ImageIO), PNG, BMP and GIF through the JDK's.
+ *
+ * <p>Colour: sRGB and grey samples are taken from the raster as stored (no gamma conversion), which is what the SR
+ * datasets and their published numbers assume; an embedded ICC profile that is not sRGB (Adobe RGB, a CMYK press
+ * profile, ...) is honoured by converting the pixels to sRGB, keeping 16 bits where the file has them.
  */
 public final class ImageReader {
     static { ImageIO.setUseCache(false); }
@@ -29,7 +35,15 @@ public final class ImageReader {
     private ImageReader() {}
 
     /** File name extensions (lower case, no dot) that {@link #isImageName} accepts. */
-    public static final java.util.List<String> EXTENSIONS = java.util.List.of("png", "bmp", "jpg", "jpeg");
+    public static final java.util.List<String> EXTENSIONS =
+            java.util.List.of("png", "bmp", "jpg", "jpeg", "webp", "tif", "tiff", "gif");
+
+    /** The formats named in "not a supported image" messages. */
+    static final String SUPPORTED = "PNG, JPEG, WebP, TIFF, BMP or GIF expected";
+
+    /** Where the encoded bytes come from: a file, or bytes in memory (an upload). */
+    @FunctionalInterface
+    private interface Source { ImageInputStream open() throws IOException; }
 
     /** True when the file name has an image extension (how data folders pick their images). */
     public static boolean isImageName(Path file) {
@@ -44,7 +58,7 @@ public final class ImageReader {
         BufferedImage bi;
         try {
             if (Files.size(file) == 0) throw new ImageFileException(file, "empty file, not an image");
-            bi = decode(file);
+            bi = decode(file, () -> ImageIO.createImageInputStream(file.toFile()));
         } catch (ImageFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -54,16 +68,51 @@ public final class ImageReader {
     }
 
     /**
+     * Reads an image from encoded bytes (e.g. an HTTP upload); {@code name} stands for the file in messages.
+     * Nothing is written to disk.
+     */
+    public static FloatImage read(byte[] encoded, Path name) {
+        if (encoded.length == 0) throw new ImageFileException(name, "empty file, not an image");
+        BufferedImage bi;
+        try {
+            bi = decode(name, memory(encoded));
+        } catch (ImageFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(name, "corrupt or truncated image (" + ImageFileException.describe(e) + ")", e);
+        }
+        return toFloat(bi);
+    }
+
+    /** As {@link #size(Path)}, for encoded bytes in memory. */
+    public static java.awt.Dimension size(byte[] encoded, Path name) {
+        if (encoded.length == 0) throw new ImageFileException(name, "empty file, not an image");
+        return size(name, memory(encoded));
+    }
+
+    private static Source memory(byte[] encoded) {
+        return () -> new javax.imageio.stream.MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(encoded));
+    }
+
+    /**
      * Width and height from the file's header, without decoding the pixels (to refuse huge images before they
      * take the memory), or {@link ImageFileException} as {@link #read} would throw it.
      */
     public static java.awt.Dimension size(Path file) {
         checkReadable(file);
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try {
             if (Files.size(file) == 0) throw new ImageFileException(file, "empty file, not an image");
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot open (" + ImageFileException.describe(e) + ")", e);
+        }
+        return size(file, () -> ImageIO.createImageInputStream(file.toFile()));
+    }
+
+    private static java.awt.Dimension size(Path file, Source source) {
+        try (ImageInputStream in = source.open()) {
             if (in == null) throw new ImageFileException(file, "cannot open");
             Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (PNG, BMP or JPEG expected)");
+            if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (" + SUPPORTED + ")");
             javax.imageio.ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
@@ -85,11 +134,11 @@ public final class ImageReader {
         if (problem != null) throw new ImageFileException(file, problem);
     }
 
-    private static BufferedImage decode(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    private static BufferedImage decode(Path file, Source source) throws IOException {
+        try (ImageInputStream in = source.open()) {
             if (in == null) throw new ImageFileException(file, "cannot open");
             Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (PNG, BMP or JPEG expected)");
+            if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (" + SUPPORTED + ")");
             javax.imageio.ImageReader reader = readers.next();
             // The JPEG decoder fills a truncated file with grey and only warns; such a file is corrupt for us.
             String[] truncated = {null};
@@ -97,13 +146,15 @@ public final class ImageReader {
                 if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) truncated[0] = warning;
             };
             try {
-                reader.setInput(in, true, true);
+                reader.setInput(in, true, false);         // metadata kept: a PNG's ICC profile is there
                 checkSize(file, reader);      // from the header: an image bomb must not reach the decoder
                 reader.addIIOReadWarningListener(warnings);
-                BufferedImage bi = reader.read(0);
+                BufferedImage bi = reader.read(0);        // a GIF's first frame
                 if (truncated[0] != null) throw new ImageFileException(file, "corrupt or truncated image (" + truncated[0] + ")");
                 if (bi == null) throw new ImageFileException(file, "decoder returned no image");
-                return bi;
+                // The JDK's PNG reader leaves an iCCP profile in the metadata; the plugins put theirs in the colour model.
+                ICC_Profile png = "png".equalsIgnoreCase(reader.getFormatName()) ? IccProfiles.fromPngMetadata(reader) : null;
+                return png == null ? bi : IccProfiles.withProfile(bi, png);
             } finally {
                 reader.dispose();
             }
@@ -118,10 +169,17 @@ public final class ImageReader {
         }
     }
 
-    /** Converts a decoded image, keeping grey, alpha and up to 16 bits per sample. */
+    /**
+     * Converts a decoded image, keeping grey, alpha and up to 16 bits per sample; colour in another space than
+     * sRGB (an ICC profile, CMYK, YCCK) is converted to sRGB first.
+     */
     public static FloatImage toFloat(BufferedImage bi) {
         ColorModel cm = bi.getColorModel();
         if (cm instanceof IndexColorModel icm) return fromPalette(icm, bi.getRaster());
+        if (IccProfiles.needsConversion(cm.getColorSpace())) {
+            bi = IccProfiles.toSrgb(bi);
+            cm = bi.getColorModel();
+        }
         Raster r = bi.getRaster();
         int csType = cm.getColorSpace().getType();
         int colour = cm.getNumColorComponents();

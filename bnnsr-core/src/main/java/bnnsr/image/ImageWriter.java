@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Writes PNG: grey, grey + alpha, RGB or RGBA as the image has them, 8-bit, or 16-bit when the image came from a
+ * Writes PNG (and JPEG, TIFF): grey, grey + alpha, RGB or RGBA as the image has them, 8-bit, or 16-bit when the image came from a
  * 16-bit file. Samples are clamped to [0, 1] and rounded to the nearest level ({@link Quantize}). The file is written to a temporary
  * file in the target folder and then moved over the target, so readers never see half a file.
  */
@@ -45,6 +45,18 @@ public final class ImageWriter {
         }
     }
 
+    /** The PNG encoding (the image's own bit depth) in memory, e.g. for an HTTP response. */
+    public static byte[] encodePng(FloatImage img) {
+        BufferedImage bi = toBuffered(img, img.bitDepth());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(img.pixels() * img.channels + 1024);
+        try {
+            if (!ImageIO.write(bi, "png", out)) throw new IOException("no PNG writer for this image type");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /**
      * Writes a baseline JPEG (8-bit, grey or RGB) with {@code quality} in 0..100 (ImageIO's scale times 100).
      * JPEG holds no alpha: an alpha channel is dropped.
@@ -62,13 +74,41 @@ public final class ImageWriter {
         for (int i = 0, j = 0; i < img.pixels(); i++)
             for (int k = 0; k < cc; k++) s[j++] = Quantize.level(img.data[i * img.channels + k]);
         r.setPixels(0, 0, img.width, img.height, s);
+        write(bi, file, replace, () -> ImageIO.getImageWritersByFormatName("jpeg").next(), p -> {
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality / 100f);
+        });
+    }
+
+    /**
+     * Writes a TIFF (LZW-compressed where the writer offers it) with the image's channels and bit depth (8 or 16),
+     * through the TwelveMonkeys TIFF plugin when it is on the class path, else the JDK's.
+     */
+    public static void writeTiff(FloatImage img, Path file) { writeTiff(img, file, true); }
+
+    /** As {@link #writeTiff(FloatImage, Path)}; without {@code replace} an existing file is kept. */
+    public static void writeTiff(FloatImage img, Path file, boolean replace) {
+        // TwelveMonkeys 3.14 refuses 16-bit colour ("Not implemented for data type: 1"): the JDK's writer takes it
+        boolean twelveMonkeys = img.bitDepth() == 8 || img.isGrey() && !img.hasAlpha();
+        write(toBuffered(img, img.bitDepth()), file, replace, () -> tiffWriter(twelveMonkeys), p -> {
+            if (p.canWriteCompressed() && java.util.Arrays.asList(p.getCompressionTypes()).contains("LZW")) {
+                p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                p.setCompressionType("LZW");
+            }
+        });
+    }
+
+    private interface WriterSource { javax.imageio.ImageWriter get() throws IOException; }
+
+    /** Encodes with a writer and its parameters into a temporary file moved over {@code file} when complete. */
+    private static void write(BufferedImage bi, Path file, boolean replace, WriterSource writer,
+                              java.util.function.Consumer<javax.imageio.ImageWriteParam> settings) {
         try {
             AtomicFiles.write(file, replace, out -> {
-                javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+                javax.imageio.ImageWriter w = writer.get();
                 try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
                     javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
-                    p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-                    p.setCompressionQuality(quality / 100f);
+                    settings.accept(p);
                     w.setOutput(ios);
                     w.write(null, new javax.imageio.IIOImage(bi, null, null), p);
                 } finally {
@@ -83,6 +123,20 @@ public final class ImageWriter {
     private static ImageFileException failed(Path file, Exception e) {
         if (e instanceof FileWriteException w) return new ImageFileException(file, w.reason(), e);   // already says why
         return new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
+    }
+
+    private static javax.imageio.ImageWriter tiffWriter(boolean twelveMonkeys) throws IOException {
+        javax.imageio.ImageWriter fallback = null;
+        for (var it = ImageIO.getImageWritersByFormatName("tiff"); it.hasNext(); ) {
+            javax.imageio.ImageWriter w = it.next();
+            if (w.getClass().getName().startsWith("com.twelvemonkeys.") == twelveMonkeys) {
+                if (fallback != null) fallback.dispose();
+                return w;
+            }
+            if (fallback == null) fallback = w; else w.dispose();
+        }
+        if (fallback == null) throw new IOException("no TIFF writer installed");
+        return fallback;
     }
 
     /** A BufferedImage whose PNG encoding has exactly the image's channels (grey/RGB, with or without alpha). */
