@@ -10,6 +10,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -38,10 +39,22 @@ public final class ImageReader {
     /** Reads an image, or throws {@link ImageFileException} with a one-line reason that names the file. */
     public static FloatImage read(Path file) {
         checkReadable(file);
+        return read(file, file.toFile());
+    }
+
+    /**
+     * Decodes an image file's bytes held in memory (e.g. read from a distributed file system), exactly as
+     * {@link #read(Path)} decodes the file; {@code name} is the file the messages name.
+     */
+    public static FloatImage read(byte[] bytes, Path name) {
+        return read(name, new java.io.ByteArrayInputStream(bytes));
+    }
+
+    /** {@code source}: a File or an InputStream, what {@link ImageIO#createImageInputStream} takes. */
+    private static FloatImage read(Path file, Object source) {
         BufferedImage bi;
         try {
-            if (Files.size(file) == 0) throw new ImageFileException(file, "empty file, not an image");
-            bi = decode(file);
+            bi = decode(file, source);
         } catch (ImageFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -56,12 +69,17 @@ public final class ImageReader {
      */
     public static java.awt.Dimension size(Path file) {
         checkReadable(file);
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (Files.size(file) == 0) throw new ImageFileException(file, "empty file, not an image");
-            if (in == null) throw new ImageFileException(file, "cannot open");
-            Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (PNG, BMP or JPEG expected)");
-            javax.imageio.ImageReader reader = readers.next();
+        return size(file, file.toFile());
+    }
+
+    /** As {@link #size(Path)}, for an image file's bytes held in memory; {@code name} is the file the messages name. */
+    public static java.awt.Dimension size(byte[] bytes, Path name) {
+        return size(name, new java.io.ByteArrayInputStream(bytes));
+    }
+
+    private static java.awt.Dimension size(Path file, Object source) {
+        try (ImageInputStream in = open(file, source)) {
+            javax.imageio.ImageReader reader = readerFor(file, in);
             try {
                 reader.setInput(in, true, true);
                 return new java.awt.Dimension(reader.getWidth(0), reader.getHeight(0));
@@ -75,18 +93,30 @@ public final class ImageReader {
         }
     }
 
+    /** An image stream over a non-empty source, or the reason why not. */
+    private static ImageInputStream open(Path file, Object source) throws IOException {
+        boolean empty = source instanceof java.io.File f ? f.length() == 0 : ((InputStream) source).available() == 0;
+        if (empty) throw new ImageFileException(file, "empty file, not an image");
+        ImageInputStream in = ImageIO.createImageInputStream(source);
+        if (in == null) throw new ImageFileException(file, "cannot open");
+        return in;
+    }
+
+    private static javax.imageio.ImageReader readerFor(Path file, ImageInputStream in) {
+        Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (PNG, BMP or JPEG expected)");
+        return readers.next();
+    }
+
     private static void checkReadable(Path file) {
         if (!Files.exists(file)) throw new ImageFileException(file, "no such file");
         if (Files.isDirectory(file)) throw new ImageFileException(file, "is a folder, not an image file");
         if (!Files.isReadable(file)) throw new ImageFileException(file, "not readable (permission denied)");
     }
 
-    private static BufferedImage decode(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) throw new ImageFileException(file, "cannot open");
-            Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (PNG, BMP or JPEG expected)");
-            javax.imageio.ImageReader reader = readers.next();
+    private static BufferedImage decode(Path file, Object source) throws IOException {
+        try (ImageInputStream in = open(file, source)) {
+            javax.imageio.ImageReader reader = readerFor(file, in);
             // The JPEG decoder fills a truncated file with grey and only warns; such a file is corrupt for us.
             String[] truncated = {null};
             IIOReadWarningListener warnings = (src, warning) -> {

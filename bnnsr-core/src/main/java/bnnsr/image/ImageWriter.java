@@ -10,6 +10,7 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
@@ -28,14 +29,7 @@ public final class ImageWriter {
     /** Writes a PNG with 8 or 16 bits per sample. */
     public static void writePng(FloatImage img, Path file, int bits) {
         if (bits != 8 && bits != 16) throw new IllegalArgumentException("PNG bit depth must be 8 or 16, got " + bits);
-        BufferedImage bi = toBuffered(img, bits);
-        try {
-            AtomicFiles.write(file, out -> {
-                if (!ImageIO.write(bi, "png", out)) throw new IOException("no PNG writer for this image type");
-            });
-        } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
-        }
+        write(file, out -> encodePng(img, bits, out));
     }
 
     /**
@@ -44,6 +38,44 @@ public final class ImageWriter {
      */
     public static void writeJpeg(FloatImage img, Path file, int quality) {
         if (quality < 0 || quality > 100) throw new IllegalArgumentException("JPEG quality must be 0..100, got " + quality);
+        write(file, out -> encodeJpeg(img, quality, out));
+    }
+
+    private static void write(Path file, AtomicFiles.Content content) {
+        try {
+            AtomicFiles.write(file, content);
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
+        }
+    }
+
+    /**
+     * The bytes {@link #writePng} or {@link #writeJpeg} would put in a file ({@code format} "png" at the image's
+     * bit depth, or "jpg" with {@code quality}), for writers that are not local files (e.g. a distributed file
+     * system).
+     */
+    public static byte[] encode(FloatImage img, String format, int quality) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
+        try {
+            switch (format) {
+                case "png" -> encodePng(img, img.bitDepth(), out);
+                case "jpg", "jpeg" -> {
+                    if (quality < 0 || quality > 100) throw new IllegalArgumentException("JPEG quality must be 0..100, got " + quality);
+                    encodeJpeg(img, quality, out);
+                }
+                default -> throw new IllegalArgumentException("format must be png or jpg, not " + format);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);      // a memory stream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static void encodePng(FloatImage img, int bits, OutputStream out) throws IOException {
+        if (!ImageIO.write(toBuffered(img, bits), "png", out)) throw new IOException("no PNG writer for this image type");
+    }
+
+    private static void encodeJpeg(FloatImage img, int quality, OutputStream out) throws IOException {
         BufferedImage bi = new BufferedImage(img.width, img.height,
                 img.isGrey() ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster r = bi.getRaster();
@@ -52,21 +84,15 @@ public final class ImageWriter {
         for (int i = 0, j = 0; i < img.pixels(); i++)
             for (int k = 0; k < cc; k++) s[j++] = Quantize.level(img.data[i * img.channels + k]);
         r.setPixels(0, 0, img.width, img.height, s);
-        try {
-            AtomicFiles.write(file, out -> {
-                javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
-                try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                    javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
-                    p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-                    p.setCompressionQuality(quality / 100f);
-                    w.setOutput(ios);
-                    w.write(null, new javax.imageio.IIOImage(bi, null, null), p);
-                } finally {
-                    w.dispose();
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(file, "cannot write (" + ImageFileException.describe(e) + ")", e);
+        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality / 100f);
+            w.setOutput(ios);
+            w.write(null, new javax.imageio.IIOImage(bi, null, null), p);
+        } finally {
+            w.dispose();
         }
     }
 
