@@ -1,12 +1,14 @@
 package bnnsr.spark;
 
 import bnnsr.engine.Upscaler;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import scala.Tuple2;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -69,9 +71,15 @@ public final class SparkUpscale implements Callable<Integer> {
         if (master != null) conf.setMaster(master);
         else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
         if (local && !conf.contains("spark.ui.enabled")) conf.set("spark.ui.enabled", "false");
+        // the listing's small aggregation needs no 200 shuffle partitions on one machine
+        if (local && !conf.contains("spark.sql.shuffle.partitions")) conf.set("spark.sql.shuffle.partitions", "4");
+        // the command's own problems first, without waiting for Spark to start
+        Configuration hadoop = new Configuration();
+        for (Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) hadoop.set(kv._1(), kv._2());
+        UpscaleJob.Plan plan = UpscaleJob.prepare(settings, hadoop);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         try {
-            UpscaleJob.Summary s = UpscaleJob.run(spark, settings);
+            UpscaleJob.Summary s = UpscaleJob.run(spark, plan);
             err.printf(Locale.ROOT, "spark: %d upscaled, %d skipped (output exists), %d failed, %.1f s; manifest %s (run %s)%n",
                     s.ok(), s.skipped(), s.errors(), s.seconds(), s.manifest(), s.run());
             for (Map.Entry<String, String> e : s.firstErrors().entrySet()) err.println("bnnsr: " + e.getKey() + ": " + e.getValue());

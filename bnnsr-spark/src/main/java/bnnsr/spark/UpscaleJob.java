@@ -61,9 +61,11 @@ public final class UpscaleJob {
 
     private UpscaleJob() {}
 
-    public static Summary run(SparkSession spark, JobSettings s) throws IOException {
-        long t0 = System.nanoTime();
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
+    /** The checked command: qualified paths, how outputs are named, the model. */
+    record Plan(JobSettings settings, Path in, Path out, Path manifest, OutputNames names, Model model) {}
+
+    /** Checks the command and loads the model, before any Spark job: each problem is a {@link JobException}. */
+    static Plan prepare(JobSettings s, Configuration conf) throws IOException {
         Path in = qualify(s.input(), conf), out = qualify(s.output(), conf), manifest = qualify(s.manifest(), conf);
         FileSystem inFs = in.getFileSystem(conf);
         FileStatus inStatus;
@@ -79,8 +81,21 @@ public final class UpscaleJob {
         if (outFs.exists(out) && !outFs.getFileStatus(out).isDirectory())
             throw new JobException(s.output() + ": exists and is not a folder");
 
-        Model m = loadModel(s, conf);
-        OutputNames names = new OutputNames(in.toString(), inStatus.isFile(), out.toString(), s.format());
+        return new Plan(s, in, out, manifest, new OutputNames(in.toString(), inStatus.isFile(), out.toString(), s.format()),
+                loadModel(s, conf));
+    }
+
+    public static Summary run(SparkSession spark, JobSettings s) throws IOException {
+        return run(spark, prepare(s, spark.sparkContext().hadoopConfiguration()));
+    }
+
+    static Summary run(SparkSession spark, Plan p) throws IOException {
+        long t0 = System.nanoTime();
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        JobSettings s = p.settings();
+        Path in = p.in(), manifest = p.manifest();
+        OutputNames names = p.names();
+        Model m = p.model();
         Listing listing = list(spark, in, names);
         if (listing.images() == 0) throw new JobException(s.input() + ": no images (*.png, *.bmp, *.jpg, *.jpeg) there");
 
