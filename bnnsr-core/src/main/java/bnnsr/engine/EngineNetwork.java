@@ -52,6 +52,7 @@ public final class EngineNetwork implements InferenceNetwork {
                 case Node.PixelShuffle p -> new int[] {in[0] / (p.r() * p.r()), in[1] * p.r()};
                 case Node.Bilinear b -> new int[] {in[0], in[1] * b.scale()};
                 case Node.Bicubic b -> new int[] {in[0], in[1] * b.scale()};
+                case Node.Nearest b -> new int[] {in[0], in[1] * b.scale()};
                 default -> in;
             };
             shape.put(n.out(), out);
