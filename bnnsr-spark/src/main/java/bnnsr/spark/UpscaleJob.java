@@ -161,6 +161,10 @@ public final class UpscaleJob {
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new JobException(name + ": " + m.replace(tmp.toString() + ": ", "").replace(tmp.toString(), name));
+        } catch (NoClassDefFoundError e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("jdk/incubator/vector")) throw e;
+            throw new JobException("the engine needs the Vector API: run the driver and the executors with"
+                    + " --add-modules=jdk.incubator.vector (spark.driver/executor.extraJavaOptions)");
         } finally {
             Files.deleteIfExists(tmp);
         }
