@@ -66,6 +66,43 @@ public final class ImageWriter {
     /** As {@link #writeJpeg(FloatImage, Path, int)}; without {@code replace} an existing file is kept. */
     public static void writeJpeg(FloatImage img, Path file, int quality, boolean replace) {
         if (quality < 0 || quality > 100) throw new IllegalArgumentException("JPEG quality must be 0..100, got " + quality);
+        write(jpegImage(img), file, replace, ImageWriter::jpegWriter, jpegQuality(quality));
+    }
+
+    /**
+     * The bytes {@link #writePng} (at the image's bit depth), {@link #writeJpeg} or {@link #writeTiff} would put in a
+     * file, for {@code format} "png", "jpg"/"jpeg" (with {@code quality}) or "tif"/"tiff", for writers that are not
+     * local files (an HTTP response, a distributed file system).
+     */
+    public static byte[] encode(FloatImage img, String format, int quality) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
+        try {
+            switch (format) {
+                case "png" -> { return encodePng(img); }
+                case "jpg", "jpeg" -> {
+                    if (quality < 0 || quality > 100) throw new IllegalArgumentException("JPEG quality must be 0..100, got " + quality);
+                    encodeWith(jpegImage(img), ImageWriter::jpegWriter, jpegQuality(quality), out);
+                }
+                case "tif", "tiff" -> encodeWith(toBuffered(img, img.bitDepth()), tiffWriterFor(img), ImageWriter::lzw, out);
+                default -> throw new IllegalArgumentException("format must be png, jpg or tif, not " + format);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);      // a memory stream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static javax.imageio.ImageWriter jpegWriter() { return ImageIO.getImageWritersByFormatName("jpeg").next(); }
+
+    private static java.util.function.Consumer<javax.imageio.ImageWriteParam> jpegQuality(int quality) {
+        return p -> {
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality / 100f);
+        };
+    }
+
+    /** 8-bit grey or RGB: JPEG holds no alpha. */
+    private static BufferedImage jpegImage(FloatImage img) {
         BufferedImage bi = new BufferedImage(img.width, img.height,
                 img.isGrey() ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster r = bi.getRaster();
@@ -74,10 +111,7 @@ public final class ImageWriter {
         for (int i = 0, j = 0; i < img.pixels(); i++)
             for (int k = 0; k < cc; k++) s[j++] = Quantize.level(img.data[i * img.channels + k]);
         r.setPixels(0, 0, img.width, img.height, s);
-        write(bi, file, replace, () -> ImageIO.getImageWritersByFormatName("jpeg").next(), p -> {
-            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(quality / 100f);
-        });
+        return bi;
     }
 
     /**
@@ -88,14 +122,20 @@ public final class ImageWriter {
 
     /** As {@link #writeTiff(FloatImage, Path)}; without {@code replace} an existing file is kept. */
     public static void writeTiff(FloatImage img, Path file, boolean replace) {
+        write(toBuffered(img, img.bitDepth()), file, replace, tiffWriterFor(img), ImageWriter::lzw);
+    }
+
+    private static WriterSource tiffWriterFor(FloatImage img) {
         // TwelveMonkeys 3.14 refuses 16-bit colour ("Not implemented for data type: 1"): the JDK's writer takes it
         boolean twelveMonkeys = img.bitDepth() == 8 || img.isGrey() && !img.hasAlpha();
-        write(toBuffered(img, img.bitDepth()), file, replace, () -> tiffWriter(twelveMonkeys), p -> {
-            if (p.canWriteCompressed() && java.util.Arrays.asList(p.getCompressionTypes()).contains("LZW")) {
-                p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-                p.setCompressionType("LZW");
-            }
-        });
+        return () -> tiffWriter(twelveMonkeys);
+    }
+
+    private static void lzw(javax.imageio.ImageWriteParam p) {
+        if (p.canWriteCompressed() && java.util.Arrays.asList(p.getCompressionTypes()).contains("LZW")) {
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionType("LZW");
+        }
     }
 
     private interface WriterSource { javax.imageio.ImageWriter get() throws IOException; }
@@ -104,19 +144,23 @@ public final class ImageWriter {
     private static void write(BufferedImage bi, Path file, boolean replace, WriterSource writer,
                               java.util.function.Consumer<javax.imageio.ImageWriteParam> settings) {
         try {
-            AtomicFiles.write(file, replace, out -> {
-                javax.imageio.ImageWriter w = writer.get();
-                try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                    javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
-                    settings.accept(p);
-                    w.setOutput(ios);
-                    w.write(null, new javax.imageio.IIOImage(bi, null, null), p);
-                } finally {
-                    w.dispose();
-                }
-            });
+            AtomicFiles.write(file, replace, out -> encodeWith(bi, writer, settings, out));
         } catch (IOException | RuntimeException e) {
             throw failed(file, e);
+        }
+    }
+
+    private static void encodeWith(BufferedImage bi, WriterSource writer,
+                                   java.util.function.Consumer<javax.imageio.ImageWriteParam> settings,
+                                   java.io.OutputStream out) throws IOException {
+        javax.imageio.ImageWriter w = writer.get();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+            settings.accept(p);
+            w.setOutput(ios);
+            w.write(null, new javax.imageio.IIOImage(bi, null, null), p);
+        } finally {
+            w.dispose();
         }
     }
 

@@ -142,6 +142,32 @@ class ImageIoTest {
         assertTrue(assertThrows(ImageFileException.class, () -> ImageReader.read(truncated)).reason().contains("corrupt"));
     }
 
+    @Test void bytesInMemoryDecodeAndEncodeAsFilesDo() throws IOException {
+        for (int c = 1; c <= 4; c++) {
+            FloatImage img = random(6, 9, c, c == 4 ? 16 : 8, 40 + c);
+            Path png = dir.resolve("m" + c + ".png"), jpg = dir.resolve("m" + c + ".jpg");
+            ImageWriter.writePng(img, png);
+            ImageWriter.writeJpeg(img, jpg, 80);
+            assertArrayEquals(Files.readAllBytes(png), ImageWriter.encode(img, "png", 95), "png, " + c + " channels");
+            assertArrayEquals(Files.readAllBytes(jpg), ImageWriter.encode(img, "jpg", 80), "jpg, " + c + " channels");
+            for (Path f : new Path[] {png, jpg}) {
+                FloatImage fromFile = ImageReader.read(f), fromBytes = ImageReader.read(Files.readAllBytes(f), Path.of("x"));
+                assertTrue(fromFile.samePixels(fromBytes), f.toString());
+                assertEquals(fromFile.bitDepth(), fromBytes.bitDepth());
+                assertEquals(new java.awt.Dimension(9, 6), ImageReader.size(Files.readAllBytes(f), Path.of("x")));
+            }
+        }
+        Path name = Path.of("sub/bad.png");
+        byte[] good = ImageWriter.encode(random(20, 20, 3, 8, 9), "png", 95);
+        for (byte[] bad : new byte[][] {new byte[0], "not an image".getBytes(), Arrays.copyOf(good, good.length / 2)}) {
+            ImageFileException e = assertThrows(ImageFileException.class, () -> ImageReader.read(bad, name));
+            assertEquals(name, e.file());
+            assertTrue(e.getMessage().startsWith("sub/bad.png: "), e.getMessage());
+        }
+        assertTrue(assertThrows(ImageFileException.class, () -> ImageReader.size(new byte[0], name)).reason().contains("empty"));
+        assertThrows(IllegalArgumentException.class, () -> ImageWriter.encode(random(2, 2, 3, 8, 1), "gif", 95));
+    }
+
     @Test void writingIntoAMissingFolderFailsNamingTheFile() {
         Path f = dir.resolve("nope/out.png");
         ImageFileException e = assertThrows(ImageFileException.class, () -> ImageWriter.writePng(new FloatImage(2, 2, 3), f));
