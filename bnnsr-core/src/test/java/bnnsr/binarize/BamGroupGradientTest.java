@@ -138,7 +138,7 @@ class BamGroupGradientTest {
      */
     @Test void blockInputReceivesTheSecondMembersShare() {
         List<BinaryGroup> groups = new ArrayList<>();
-        Layer block = residualBlock(Binarization.parse("bam"), 3, true, 15, groups);
+        Layer block = residualBlock(Binarization.parse("bam:scalegrad"), 3, true, 15, groups);
         smooth(groups);
         perturb(block, 16);
         Tensor x = GradCheck.random(1, 4, 4, 3, 13);
