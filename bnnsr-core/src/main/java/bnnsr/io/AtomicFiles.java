@@ -39,6 +39,9 @@ public final class AtomicFiles {
 
     /** Our temporary files; the second form is the naming of bnnsr up to 0.1.0 (".NAME.DIGITS.tmp" for our outputs). */
     static final Pattern TEMP = Pattern.compile("\\..+\\.bnnsr-\\d+\\.tmp");
+    /** Our temporary files since the writer's process id is in the name: ".NAME.bnnsr-PID-DIGITS.tmp". */
+    static final Pattern TEMP_PID = Pattern.compile("\\..+\\.bnnsr-(\\d+)-\\d+\\.tmp");
+    private static final long PID = ProcessHandle.current().pid();
     private static final Pattern LEGACY_TEMP = Pattern.compile("\\..+\\.(safetensors|png|jpe?g|json|csv)\\.\\d+\\.tmp|\\.info-\\d+\\.tmp");
     private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
 
@@ -57,7 +60,7 @@ public final class AtomicFiles {
         if (CLEANED.add(dir.normalize())) removeLeftovers(dir);
         Path tmp;
         try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".bnnsr-", ".tmp");
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".bnnsr-" + PID + "-", ".tmp");
         } catch (IOException e) {
             throw failure(target, e);
         }
@@ -125,6 +128,18 @@ public final class AtomicFiles {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp")) {
             for (Path p : s) {
                 String n = p.getFileName().toString();
+                java.util.regex.Matcher pid = TEMP_PID.matcher(n);
+                if (pid.matches()) {
+                    // the writer's process id says it for sure (a start-time comparison is only as fine as the
+                    // clock's ticks, and a run resumed right after a kill starts within them)
+                    if (writerAlive(pid.group(1))) continue;
+                    try {
+                        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) removed++;
+                    } catch (IOException ignored) {
+                        // gone meanwhile, or not ours to delete
+                    }
+                    continue;
+                }
                 if (!TEMP.matcher(n).matches() && !LEGACY_TEMP.matcher(n).matches()) continue;
                 try {
                     FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
@@ -138,6 +153,15 @@ public final class AtomicFiles {
             // an unlistable folder: the write itself will report what is wrong
         }
         return removed;
+    }
+
+    private static boolean writerAlive(String pid) {
+        try {
+            long id = Long.parseLong(pid);
+            return id == PID || ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static final Instant START = ProcessHandle.current().info().startInstant().orElse(Instant.now());

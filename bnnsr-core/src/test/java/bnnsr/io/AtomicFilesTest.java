@@ -88,4 +88,31 @@ class AtomicFilesTest {
         assertFalse(Files.exists(ours) || Files.exists(legacy));
         assertTrue(Files.exists(newer) && Files.exists(user) && Files.exists(plain));
     }
+
+    /** With the writer's pid in the name, a dead writer's file goes however recent it is; a live writer's stays. */
+    @Test void leftoversOfADeadWriterAreRemovedByProcessId() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        long me = ProcessHandle.current().pid();
+        Path gone = dir.resolve(".m.safetensors.bnnsr-" + dead.pid() + "-123.tmp");
+        Path mine = dir.resolve(".m.safetensors.bnnsr-" + me + "-456.tmp");
+        for (Path p : new Path[] {gone, mine}) Files.writeString(p, "x");
+        Files.setLastModifiedTime(gone, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+        assertEquals(1, AtomicFiles.removeLeftovers(dir));
+        assertFalse(Files.exists(gone));
+        assertTrue(Files.exists(mine));
+    }
+
+    @Test void temporaryFilesCarryTheWritersProcessId() throws IOException {
+        Path target = dir.resolve("t.bin");
+        String[] seen = {null};
+        AtomicFiles.write(target, out -> {
+            try (var s = Files.list(dir)) {
+                seen[0] = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).findFirst().orElse(null);
+            }
+            out.write(1);
+        });
+        assertTrue(seen[0] != null && AtomicFiles.TEMP_PID.matcher(seen[0]).matches()
+                && seen[0].contains("-" + ProcessHandle.current().pid() + "-"), String.valueOf(seen[0]));
+    }
 }
