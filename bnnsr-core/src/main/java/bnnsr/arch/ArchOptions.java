@@ -16,7 +16,9 @@ public record ArchOptions(String arch, int scale, int channels, int blocks, Map<
     /** The {@code __metadata__} key that holds the options' JSON. */
     public static final String METADATA_KEY = "bnnsr";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: "null", or an object followed by more text, is not a set of options (found by OptionsFuzzTest). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ArchOptions {
         if (arch == null || arch.isBlank()) throw new IllegalArgumentException("architecture name missing");
@@ -98,12 +100,20 @@ public record ArchOptions(String arch, int scale, int channels, int blocks, Map<
 
     public static ArchOptions fromJson(String json) {
         try {
-            return JSON.readValue(json, ArchOptions.class);
+            ArchOptions o = JSON.readValue(json, ArchOptions.class);
+            if (o == null) throw new IllegalArgumentException("not a JSON object");
+            return o;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("bad architecture options " + json + ": "
+            throw new IllegalArgumentException("bad architecture options " + shown(json) + ": "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad architecture options " + json + ": " + e.getMessage());
+            throw new IllegalArgumentException("bad architecture options " + shown(json) + ": " + e.getMessage());
         }
+    }
+
+    /** The options text as a message shows it: one line, at most 200 characters (it comes from a file). */
+    private static String shown(String json) {
+        String one = json.replaceAll("\\s+", " ");
+        return one.length() <= 200 ? one : one.substring(0, 200) + "...";
     }
 }

@@ -66,7 +66,7 @@ public final class TrainConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Reads an options file (.yml/.yaml or .json). */
     public static TrainConfig read(Path file) throws IOException {
@@ -94,7 +94,9 @@ public final class TrainConfig {
     /** Settings saved as JSON (in a checkpoint); a key this version does not know is an IllegalArgumentException. */
     public static TrainConfig fromJson(String json) throws IOException {
         try {
-            return JSON.readValue(json, TrainConfig.class);
+            TrainConfig c = JSON.readValue(json, TrainConfig.class);
+            if (c == null) throw new IllegalArgumentException("settings are not a JSON object");
+            return c;
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("unknown setting '" + e.getPropertyName() + "' (known: " + knownKeys() + ")");
         } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -37,6 +37,9 @@ class ModelTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ArchOptions.fromJson("{\"arch\":\"srresnet\",\"scale\":0,\"channels\":1,\"blocks\":1}"));
         assertTrue(e.getMessage().contains("scale must be in 1..8"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ArchOptions.fromJson("{nope"));
+        // found by OptionsFuzzTest: "null" parsed to a null ArchOptions, and trailing text was ignored
+        assertThrows(IllegalArgumentException.class, () -> ArchOptions.fromJson("null"));
+        assertThrows(IllegalArgumentException.class, () -> ArchOptions.fromJson(o.toJson() + "{}"));
     }
 
     @Test
