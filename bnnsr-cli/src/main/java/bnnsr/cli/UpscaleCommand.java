@@ -111,14 +111,15 @@ public final class UpscaleCommand implements Callable<Integer> {
         long start = System.nanoTime();
         boolean terminal = System.console() != null && System.console().isTerminal();
         if (n > 1 && !terminal)
-            err.println("upscale: " + n + " images, " + upscaler.network().describe() + ", tile "
-                    + (upscaler.tile() == 0 ? "off" : upscaler.tile()) + ", " + Parallel.threads() + " threads");
+            err.println("upscale: " + n + " images, " + upscaler.network().describe() + ", "
+                    + (upscaler.streams() ? "streamed in bands of rows" : "tile " + (upscaler.tile() == 0 ? "off" : upscaler.tile()))
+                    + ", " + Parallel.threads() + " threads");
         // on a terminal a bar over the images, its message the current image's tiles; elsewhere a line per image
         try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("upscale x" + upscaler.scale())
                 .setInitialMax(n).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
             Tiler.Progress tiles = bar == null ? Tiler.Progress.NONE
-                    : (done, total) -> bar.setExtraMessage(total > 1 ? "tile " + done + "/" + total : "");
+                    : (done, total) -> bar.setExtraMessage(total > 1 ? (upscaler.streams() ? "band " : "tile ") + done + "/" + total : "");
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 Result r = run(upscaler, plan.jobs.get(i), plan.format, tiles);

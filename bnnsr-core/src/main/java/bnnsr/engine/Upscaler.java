@@ -20,8 +20,11 @@ import java.util.concurrent.Semaphore;
  * BufferedImage big = up.upscale(ImageIO.read(file));
  * }</pre>
  *
- * <p>What an image goes through: the colour is upscaled by the network, tile by tile ({@link Tiler}), then clamped
- * to [0, 1]; an alpha channel is upscaled on its own with MATLAB's bicubic (clamped) and re-attached; a grey image
+ * <p>What an image goes through: the colour is upscaled by the network, then clamped to [0, 1] straight into the
+ * output image. With the automatic tile size, a network that {@link InferenceNetwork#streams() streams} (packed
+ * models) runs in bands of rows holding only the rows its layers still need (memory grows with the width, not the
+ * height, and nothing is computed twice but a few halo rows); other networks, or an explicit tile size, go tile by
+ * tile ({@link Tiler}); an alpha channel is upscaled on its own with MATLAB's bicubic (clamped) and re-attached; a grey image
  * runs through the network as R = G = B and comes back grey as the mean of the three output channels (they differ
  * only by what the network does to a colourless input, and the mean treats them alike); the bit depth of the input
  * is kept (a 16-bit image's float values go through the network without 8-bit rounding).
@@ -62,6 +65,7 @@ public final class Upscaler {
 
     private final InferenceNetwork prototype;
     private final Tiler tiler;
+    private final boolean autoTile;
     private final long maxOutputPixels;
     private final Semaphore permits;
     private final ConcurrentLinkedQueue<InferenceNetwork> idle = new ConcurrentLinkedQueue<>();
@@ -69,6 +73,7 @@ public final class Upscaler {
     /** Uses {@code network} as the first instance of the pool (do not use it elsewhere meanwhile). */
     public Upscaler(InferenceNetwork network, Options options) {
         this.prototype = network;
+        this.autoTile = options.tile() == AUTO_TILE;
         this.tiler = new Tiler(options.tile() == AUTO_TILE ? Tiler.autoTile(network, Tiler.defaultBudget()) : options.tile());
         this.maxOutputPixels = options.maxOutputPixels();
         this.permits = new Semaphore(options.instances(), true);
@@ -101,23 +106,36 @@ public final class Upscaler {
      */
     public FloatImage upscale(FloatImage image) { return upscale(image, Tiler.Progress.NONE); }
 
-    /** As {@link #upscale(FloatImage)}, telling {@code progress} after each tile. */
+    /** As {@link #upscale(FloatImage)}, telling {@code progress} after each tile or band. */
     public FloatImage upscale(FloatImage image, Tiler.Progress progress) {
         checkSize(image.height, image.width, image.channels);
         int s = scale(), h = image.height * s, w = image.width * s;
         FloatImage rgb = image.toRgb();
-        Tensor sr = runNetwork(new Tensor(1, image.height, image.width, 3, rgb.data), progress);
+        Tensor lr = new Tensor(1, image.height, image.width, 3, rgb.data);
         float[] out = new float[h * w * image.channels];
         int cc = image.colourChannels(), c = image.channels;
-        if (cc == 3) {
-            for (int i = 0, o = 0, p = 0; i < h * w; i++, o += c, p += 3) {
-                out[o] = clamp(sr.data[p]);
-                out[o + 1] = clamp(sr.data[p + 1]);
-                out[o + 2] = clamp(sr.data[p + 2]);
+        // the network's rows go straight into the output image: no second full-size float copy
+        RowSink sink = (slab, y0, from, to) -> {
+            for (int i = from * w, end = to * w, o = i * c, p = (from - y0) * w * 3; i < end; i++, o += c, p += 3) {
+                if (cc == 3) {
+                    out[o] = clamp(slab.data[p]);
+                    out[o + 1] = clamp(slab.data[p + 1]);
+                    out[o + 2] = clamp(slab.data[p + 2]);
+                } else {
+                    out[o] = clamp((slab.data[p] + slab.data[p + 1] + slab.data[p + 2]) / 3f);
+                }
             }
-        } else {
-            for (int i = 0, o = 0, p = 0; i < h * w; i++, o += c, p += 3)
-                out[o] = clamp((sr.data[p] + sr.data[p + 1] + sr.data[p + 2]) / 3f);
+        };
+        InferenceNetwork net = acquire();
+        try {
+            if (streaming(net)) {
+                net.stream(lr, sink, progress);
+            } else {
+                Tensor sr = tiler.run(net, lr, progress);
+                sink.rows(sr, 0, 0, h);
+            }
+        } finally {
+            release(net);
         }
         if (image.hasAlpha()) {
             float[] a = MatlabBicubic.imresize(image.alpha(), image.height, image.width, h, w);
@@ -126,11 +144,23 @@ public final class Upscaler {
         return new FloatImage(h, w, c, out, image.bitDepth());
     }
 
-    /** Runs the network (tiled) on a 1 x h x w x 3 tensor; the result is the caller's. */
+    /** Streams (bands of rows) when the tile size is automatic and the network can; else tiles. */
+    private boolean streaming(InferenceNetwork net) { return autoTile && net.streams(); }
+
+    /** Whether images go through the network in streamed bands of rows rather than tiles. */
+    public boolean streams() { return streaming(prototype); }
+
+    /** Runs the network (tiled, or streamed) on a 1 x h x w x 3 tensor; the result is the caller's. */
     public Tensor runNetwork(Tensor lrRgb, Tiler.Progress progress) {
         InferenceNetwork net = acquire();
         try {
-            return tiler.run(net, lrRgb, progress);
+            if (!streaming(net)) return tiler.run(net, lrRgb, progress);
+            int s = net.scale();
+            Tensor out = new Tensor(1, lrRgb.h * s, lrRgb.w * s, 3);
+            int rowLen = out.w * 3;
+            net.stream(lrRgb, (slab, y0, from, to) ->
+                    System.arraycopy(slab.data, (from - y0) * rowLen, out.data, from * rowLen, (to - from) * rowLen), progress);
+            return out;
         } finally {
             release(net);
         }
@@ -157,10 +187,12 @@ public final class Upscaler {
     /** Bytes one call needs for an image, by estimate (see {@link #checkSize}). */
     public long estimateBytes(int height, int width, int channels) {
         long s = scale(), in = (long) height * width, out = in * s * s;
-        long network = tiler.windowPixels(height, width, prototype.receptiveRadius()) * prototype.bytesPerInputPixel();
+        long network = streams() ? prototype.streamBytes(width)
+                : tiler.windowPixels(height, width, prototype.receptiveRadius()) * prototype.bytesPerInputPixel();
         long alpha = channels % 2 == 0 ? out * 20 : 0;               // bicubic works in doubles
-        // RGB copy of the input; float RGB result; the output image; its ints and samples when converted for writing
-        return in * 12 + out * (12 + 4L * channels + 6L * channels) + alpha + network;
+        // RGB copy of the input; float RGB result when tiled; the output image; its ints and samples when converted
+        // for writing
+        return in * 12 + out * ((streams() ? 0 : 12) + 4L * channels + 6L * channels) + alpha + network;
     }
 
     private static String gib(long bytes) { return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30)); }

@@ -10,6 +10,13 @@ public interface ConvOps {
     /** y = conv(x, w) + bias; x is [n,h,w,cin], y is [n,h,w,cout] (overwritten); bias may be null. */
     void forward(Tensor x, float[] w, float[] bias, int k, Tensor y);
 
+    /**
+     * {@link #forward} computing only rows [rowFrom, rowTo) of y (one image; its other rows are left as they are):
+     * for a band whose edge rows are not kept. Every computed row equals {@code forward}'s bit for bit. The default
+     * computes all rows.
+     */
+    default void forwardRows(Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) { forward(x, w, bias, k, y); }
+
     /** dx = conv_transpose(dy, w); dx is [n,h,w,cin] (overwritten). */
     void backwardInput(Tensor dy, float[] w, int k, Tensor dx);
 

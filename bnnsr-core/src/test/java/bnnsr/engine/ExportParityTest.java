@@ -175,6 +175,32 @@ class ExportParityTest {
         }
     }
 
+    /**
+     * The upscaler streams packed models (bands of rows) by default: the same images as tiling and as the whole
+     * image, for RGB, grey, alpha and 16-bit inputs, through {@code upscale} and {@code runNetwork}.
+     */
+    @Test void streamedUpscaleEqualsTiledAndWhole() {
+        EngineNetwork net = new EngineNetwork(Exporter.export(trained(options("srresnet-bam", 4, 8, 2), 16)));
+        assertTrue(net.streams());
+        Upscaler streamed = new Upscaler(net, Upscaler.Options.defaults());
+        assertTrue(streamed.streams());
+        Upscaler tiled = new Upscaler(net.replica(), Upscaler.Options.defaults().withTile(4));
+        Upscaler whole = new Upscaler(net.replica(), Upscaler.Options.defaults().withTile(0));
+        assertFalse(tiled.streams());
+        for (int c : new int[] {1, 2, 3, 4}) {
+            bnnsr.image.FloatImage img = TestNetworks.image(37, 9, c, c == 2 ? 16 : 8, 60 + c);
+            bnnsr.image.FloatImage a = streamed.upscale(img), b = tiled.upscale(img), w = whole.upscale(img);
+            assertArrayEquals(w.data, a.data, c + " channels: streamed vs whole");
+            assertArrayEquals(w.data, b.data, c + " channels: tiled vs whole");
+            assertEquals(w.bitDepth(), a.bitDepth());
+        }
+        Tensor lr = TestNetworks.tensor(21, 6, 8);
+        assertArrayEquals(net.replica().run(lr).copy().data, streamed.runNetwork(lr, Tiler.Progress.NONE).data);
+        // a 1-pixel-tall image and a 1-pixel-wide one
+        for (Tensor t : new Tensor[] {TestNetworks.tensor(1, 7, 9), TestNetworks.tensor(5, 1, 9)})
+            assertArrayEquals(net.replica().run(t).copy().data, streamed.runNetwork(t, Tiler.Progress.NONE).data);
+    }
+
     @Test void engineOutputDoesNotDependOnThreadCount() {
         PackedModel packed = Exporter.export(trained(options("bsrn", 2, 8, 2), 10));
         Tensor lr = TestNetworks.tensor(13, 9, 4);

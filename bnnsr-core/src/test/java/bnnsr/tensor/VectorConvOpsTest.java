@@ -97,6 +97,27 @@ class VectorConvOpsTest {
         if (bias != null) assertClose(dbRef, db, dbMag, pixels, what + " backwardWeight db");
     }
 
+    /** forwardRows: the rows asked equal forward's bit for bit (a band's kept rows); the others are not touched. */
+    @Test void rowRangesEqualTheWholeForward() {
+        Random rnd = new Random(5);
+        for (int[] g : new int[][] {{9, 6, 16, 32, 3}, {5, 40, 64, 3, 3}, {6, 7, 3, 64, 3}, {4, 5, 48, 48, 1}}) {
+            int h = g[0], w = g[1], cin = g[2], cout = g[3], k = g[4];
+            Tensor x = random(rnd, 1, h, w, cin);
+            float[] wt = random(rnd, k * k * cin * cout), b = random(rnd, cout);
+            Tensor whole = new Tensor(1, h, w, cout);
+            new VectorConvOps().forward(x, wt, b, k, whole);
+            for (int[] r : new int[][] {{0, h}, {1, h - 1}, {0, 1}, {h - 1, h}, {2, 2}}) {
+                Tensor band = new Tensor(1, h, w, cout);
+                java.util.Arrays.fill(band.data, 7f);
+                new VectorConvOps().forwardRows(x, wt, b, k, band, r[0], r[1]);
+                for (int i = 0; i < band.size(); i++) {
+                    int y = i / (w * cout);
+                    assertEquals(y >= r[0] && y < r[1] ? whole.data[i] : 7f, band.data[i], "row " + y + " of " + r[0] + ".." + r[1]);
+                }
+            }
+        }
+    }
+
     @Test void isTheInstalledDefault() {
         assertInstanceOf(VectorConvOps.class, ConvOps.get());
     }
