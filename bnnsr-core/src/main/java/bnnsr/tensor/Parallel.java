@@ -50,6 +50,27 @@ public final class Parallel {
         });
     }
 
+    /**
+     * Runs {@code task} for each index in [0, n) on the pool's threads, several at once: independent jobs (images)
+     * one per core. Inside a task, {@link #forRange} runs inline (one core per task), with the same chunks and
+     * hence the same float results as when called from outside.
+     */
+    public static void forEach(int n, java.util.function.IntConsumer task) {
+        if (n <= 0) return;
+        if (n == 1 || threads == 1 || inPool()) {
+            for (int i = 0; i < n; i++) task.accept(i);
+            return;
+        }
+        RecursiveAction[] tasks = new RecursiveAction[n];
+        for (int i = 0; i < n; i++) {
+            final int j = i;
+            tasks[i] = new RecursiveAction() { @Override protected void compute() { task.accept(j); } };
+        }
+        pool.invoke(new RecursiveAction() {
+            @Override protected void compute() { invokeAll(tasks); }
+        });
+    }
+
     private static boolean inPool() {
         return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread t && t.getPool() == pool;
     }
