@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 "into a packed deployment model for the inference engine: binary weights",
                 "1 bit each (BAM's weight accumulation resolved), BN folded into exact sign",
                 "thresholds, FP layers float32; safetensors, written atomically.",
-                "Supported: srresnet, vdsr, bsrn and their bnn, xnor, dorefa, bam variants."})
+                "Supported: srresnet, vdsr, bsrn and their bnn, xnor, dorefa, bam variants; srresnet-bbcu, bbcu-m."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CKPT", description = "a bnnsr model or training checkpoint file")
     Path input;

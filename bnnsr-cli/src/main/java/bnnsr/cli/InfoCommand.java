@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
                 "MACs at full weight, the BAM paper's convention), OPs = FP MACs + binary MACs / 64 on a 320x180",
                 "LR input, and the size of the bit-packed model."})
 public final class InfoCommand implements Callable<Integer> {
-    @Option(names = "--arch", description = "architecture name, e.g. srresnet-bam, vdsr-bam, bsrn")
+    @Option(names = "--arch", description = "architecture name, e.g. srresnet-bam, vdsr-bam, bsrn, srresnet-bbcu, bbcu-m")
     String arch;
 
     @Option(names = "--scale", description = "upscaling factor (2, 3, 4)")
@@ -44,7 +44,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "an architecture option, e.g. binarizer=bam:w1 or lbs=2")
     Map<String, String> set = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON")
+    @Option(names = "--json", paramLabel = "FILE", arity = "0..1", fallbackValue = "-",
+            description = "also write the numbers as JSON to FILE (to standard output when FILE is left out or -)")
     Path json;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -53,9 +54,16 @@ public final class InfoCommand implements Callable<Integer> {
         Model m = load();
         Complexity c = Complexity.of(m);
         PrintWriter out = spec.commandLine().getOut();
+        if (json != null && json.toString().equals("-")) {   // JSON alone, so that it can be piped
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c.toJson()));
+            out.flush();
+            return 0;
+        }
         out.printf(Locale.ROOT, "%s x%d%n", c.arch(), c.scale());
         out.printf(Locale.ROOT, "  params       fp %,d + binary %,d = %,d  (%.1fK; FP + binary/32 = %.1fK)%n",
                 c.fpParams(), c.binaryParams(), c.totalParams(), c.totalParams() / 1e3, c.paramsFpEquivalent() / 1e3);
+        out.printf(Locale.ROOT, "  params paper %.1fK  (FP conv weights + binary conv weights / 32, the BBCU paper's count)%n",
+                c.paramsPaper() / 1e3);
         out.printf(Locale.ROOT, "  MACs 720p    fp %.2fG + binary %.2fG = %.2fG  (1280x720 output)%n",
                 c.fpMacs720p() / 1e9, c.binaryMacs720p() / 1e9, c.totalMacs720p() / 1e9);
         out.printf(Locale.ROOT, "  OPs          %.2fG  (FP MACs + binary MACs / 64, 320x180 LR input)%n", c.ops320x180() / 1e9);

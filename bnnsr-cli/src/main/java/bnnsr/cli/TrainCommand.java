@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Options file (.yml, .yaml or .json).")
     Path config;
-    @Option(names = "--arch", paramLabel = "NAME", description = "Architecture (e.g. srresnet, srresnet-bam, bsrn).")
+    @Option(names = "--arch", paramLabel = "NAME", description = "Architecture (e.g. srresnet, srresnet-bam, bsrn, srresnet-bbcu, bbcu-m).")
     String arch;
     @Option(names = "--scale", paramLabel = "S", description = "Upscaling factor 2, 3 or 4.")
     Integer scale;

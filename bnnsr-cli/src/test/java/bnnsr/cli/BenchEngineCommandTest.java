@@ -51,6 +51,21 @@ class BenchEngineCommandTest {
         assertTrue(out.toString().contains("vs srresnet"), out.toString());
     }
 
+    /** BBCU's architectures run end to end too (tiny input: no speed claim); bbcu-m packs to a few hundred KB. */
+    @Test void benchesTheBbcuArchitectures(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("engine.json");
+        int rc = run("bench", "engine", "--size", "8", "--channels", "8", "--warmup", "0", "--reps", "1", "--threads", "1", "--json", json.toString(),
+                "--models", "srresnet,srresnet-bbcu,bbcu-m", "--lr", "5x4", "--model-reps", "1");
+        assertEquals(0, rc, err.toString());
+        JsonNode models = new ObjectMapper().readTree(json.toFile()).get("models");
+        assertEquals(3, models.size());
+        assertEquals("srresnet-bbcu", models.get(1).get("arch").asText());
+        assertEquals("bbcu-m", models.get(2).get("arch").asText());
+        for (JsonNode m : models) for (String key : new String[] {"ms", "ratio_to_fp", "bytes"}) assertTrue(m.get(key).asDouble() > 0, key + " in " + m);
+        assertTrue(models.get(2).get("binary_ms").asDouble() > 0, models.get(2).toString());
+        assertTrue(models.get(2).get("bytes").asLong() < 400_000, "packed bbcu-m: " + models.get(2));
+    }
+
     @Test void rejectsBadSizesWithOneLine() {
         assertEquals(Cli.EXIT_USAGE, run("bench", "engine", "--size", "0"));
         assertTrue(err.toString().startsWith("bnnsr: "), err.toString());

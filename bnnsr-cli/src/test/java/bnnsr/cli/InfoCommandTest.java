@@ -29,4 +29,17 @@ class InfoCommandTest {
         assertEquals(2, Main.commandLine().execute("info", "--arch", "nope", "--scale", "4"));
         assertEquals(2, Main.commandLine().execute("info"));
     }
+
+    /** {@code --json} without a file: the JSON alone on standard output; bbcu-m x4 against the BBCU paper's Table 1. */
+    @Test void infoPrintsJsonToStandardOutput() throws Exception {
+        java.io.StringWriter sw = new java.io.StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(sw));
+        assertEquals(0, cl.execute("info", "--arch", "bbcu-m", "--scale", "4", "--json"));
+        JsonNode n = new ObjectMapper().readTree(sw.toString());
+        assertEquals("bbcu-m", n.get("arch").asText());
+        assertEquals(1, n.get("ops_320x180").asDouble() / 3.95e9, 0.05);
+        assertEquals(1, n.get("params_paper").asDouble() / 51e3, 0.05);
+        assertEquals(n.get("params").get("fp").asLong() + n.get("params").get("binary").asLong(), n.get("params").get("total").asLong());
+    }
 }

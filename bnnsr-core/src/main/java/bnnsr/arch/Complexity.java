@@ -23,6 +23,9 @@ import java.util.Set;
  *       weights but FP activations (Ma et al., BAM a32) counts as FP;</li>
  *   <li>{@code ops_320x180}: FP MACs + binary MACs / 64 on a 320x180 LR input (the later papers' convention; the
  *       same output size as above at x4);</li>
+ *   <li>{@code params_paper}: the BBCU paper's parameter count, convolution weights only: the weights and biases
+ *       of FP convs in full plus binary conv weights / 32 (biases, shifts, slopes, BN affines left out; {@code
+ *       params} keeps counting them);</li>
  *   <li>{@code packed_bytes}: an estimate of the deployment file: binary weights at 1 bit, packed 64 input channels
  *       per long (bases x cout x k^2 x ceil(cin/64) x 8 bytes) plus one float scale per output channel and base,
  *       and every FP value the engine needs at 4 bytes (params except the training-only weight-BN affines and a_i,
@@ -33,7 +36,7 @@ import java.util.Set;
  * follows whatever the builders built; MACs scale exactly with the input area (stride 1, same padding).
  */
 public record Complexity(String arch, int scale, long fpParams, long binaryParams, double fpMacs720p,
-                         double binaryMacs720p, double ops320x180, long packedBytes) {
+                         double binaryMacs720p, double ops320x180, long packedBytes, long fpConvParams) {
 
     private static final int TRACE = 4;
 
@@ -43,6 +46,9 @@ public record Complexity(String arch, int scale, long fpParams, long binaryParam
 
     /** The later papers' parameter count: FP + binary / 32. */
     public double paramsFpEquivalent() { return fpParams + binaryParams / 32.0; }
+
+    /** The BBCU paper's count: FP conv weights and biases + binary conv weights / 32. */
+    public double paramsPaper() { return fpConvParams + binaryParams / 32.0; }
 
     /** Measures a model (not thread-safe against other conv work in this JVM while it runs: it swaps ConvOps). */
     public static synchronized Complexity of(Model model) {
@@ -69,17 +75,23 @@ public record Complexity(String arch, int scale, long fpParams, long binaryParam
                 trainingOnly.addAll(bw.group().params());
             }
         }
-        long fpParams = 0;
+        long fpParams = 0, fpConv = 0;
+        Map<String, Param> state = model.state();
         for (Param p : model.params()) {
             if (binaryLatent.contains(p)) continue;
             fpParams += p.size();
+            if (p.shape.length == 4 && p.name.endsWith(".weight")) {   // an FP conv: its weight and bias
+                fpConv += p.size();
+                Param bias = state.get(p.name.substring(0, p.name.length() - "weight".length()) + "bias");
+                if (bias != null) fpConv += bias.size();
+            }
             if (!trainingOnly.contains(p)) packed += 4L * p.size();
         }
         for (Param p : model.buffers()) if (!p.integral) packed += 4L * p.size();
         double lrArea = TRACE * TRACE;
         double to720p = 1280.0 * 720.0 / ((double) s * s) / lrArea, toOps = 320.0 * 180.0 / lrArea;
         return new Complexity(o.arch(), s, fpParams, binaryParams, tracer.fp * to720p, tracer.binary * to720p,
-                (tracer.fp + tracer.binary / 64.0) * toOps, packed);
+                (tracer.fp + tracer.binary / 64.0) * toOps, packed, fpConv);
     }
 
     /** The JSON of {@code bnnsr info} (plain counts). */
@@ -89,6 +101,7 @@ public record Complexity(String arch, int scale, long fpParams, long binaryParam
         m.put("scale", scale);
         m.put("params", triple(fpParams, binaryParams, totalParams()));
         m.put("macs_720p", triple(Math.round(fpMacs720p), Math.round(binaryMacs720p), Math.round(totalMacs720p())));
+        m.put("params_paper", Math.round(paramsPaper()));
         m.put("ops_320x180", Math.round(ops320x180));
         m.put("packed_bytes", packedBytes);
         return m;

@@ -28,10 +28,8 @@ public final class MSRResNet implements Layer {
     static final float SLOPE = 0.1f;
 
     public final int scale;
-    private final Conv2d convFirst, convHr, convLast;
     private final Sequential head, body, upsample, tail;
     private final BilinearUpsample base;
-    private final List<Conv2d> upconvs = new ArrayList<>();
     private Tensor y, dx;
 
     public MSRResNet(int inChannels, int outChannels, int nf, int blocks, int scale, RandomGenerator rng) {
@@ -46,7 +44,8 @@ public final class MSRResNet implements Layer {
                      java.util.function.Function<String, Layer> block) {
         if (scale < 2 || scale > 4) throw new IllegalArgumentException("srresnet supports scales 2, 3, 4, not " + scale);
         this.scale = scale;
-        convFirst = new Conv2d("conv_first", inChannels, nf, 3, true);
+        Conv2d convFirst = new Conv2d("conv_first", inChannels, nf, 3, true);
+        List<Conv2d> upconvs = new ArrayList<>();
         head = new Sequential(convFirst, new LeakyReLU(SLOPE));
         List<Layer> blockList = new ArrayList<>();
         for (int i = 0; i < blocks; i++) blockList.add(block.apply("body." + i));
@@ -61,8 +60,8 @@ public final class MSRResNet implements Layer {
             up.add(new LeakyReLU(SLOPE));
         }
         upsample = new Sequential(up);
-        convHr = new Conv2d("conv_hr", nf, nf, 3, true);
-        convLast = new Conv2d("conv_last", nf, outChannels, 3, true);
+        Conv2d convHr = new Conv2d("conv_hr", nf, nf, 3, true);
+        Conv2d convLast = new Conv2d("conv_last", nf, outChannels, 3, true);
         tail = new Sequential(convHr, new LeakyReLU(SLOPE), convLast);
         base = new BilinearUpsample(scale);
         // BasicSR initialises the blocks as they are built, then these four (upconv2 after, for x4)
@@ -71,6 +70,20 @@ public final class MSRResNet implements Layer {
         Init.defaultInitWeights(convHr, 0.1, rng);
         Init.defaultInitWeights(convLast, 0.1, rng);
         if (stages == 2) Init.defaultInitWeights(upconvs.get(1), 0.1, rng);
+    }
+
+    /**
+     * The same layout from parts built elsewhere (BBCU-M's binary upsampler and conv_hr):
+     * output = tail(upsample(body(head(x)))) + bilinear(x).
+     */
+    MSRResNet(int scale, Sequential head, Sequential body, Sequential upsample, Sequential tail) {
+        if (scale < 2 || scale > 4) throw new IllegalArgumentException("srresnet supports scales 2, 3, 4, not " + scale);
+        this.scale = scale;
+        this.head = head;
+        this.body = body;
+        this.upsample = upsample;
+        this.tail = tail;
+        this.base = new BilinearUpsample(scale);
     }
 
     @Override public Tensor forward(Tensor x, boolean training) {

@@ -14,7 +14,8 @@ import java.util.random.RandomGenerator;
  * A binarization scheme by name, and the factory of the binary convs the backbones build with it.
  * <p>
  * Spec strings: {@code bnn}, {@code xnor}, {@code dorefa}, {@code abc} ({@code abc:channel} for per-output-channel
- * statistics and coefficients), {@code ma}, {@code bam} ({@code bam:w1,a2,...}, switches of {@link BamOptions}).
+ * statistics and coefficients), {@code ma}, {@code bam} ({@code bam:w1,a2,...}, switches of {@link BamOptions}),
+ * {@code bbcu}.
  * <table>
  *   <caption>schemes</caption>
  *   <tr><th>name</th><th>weights</th><th>activations</th></tr>
@@ -24,10 +25,12 @@ import java.util.random.RandomGenerator;
  *   <tr><td>abc</td><td>3 bases, least squares</td><td>beta Sign(A + v)</td></tr>
  *   <tr><td>ma</td><td>Sign(W) times learnable gain per filter</td><td>full precision</td></tr>
  *   <tr><td>bam</td><td>{@link WeightAccumulation}</td><td>{@link ActivationAccumulation} (or FP with a32)</td></tr>
+ *   <tr><td>bbcu</td><td>Sign(W) mean|W| per out channel, clipped STE</td><td>Sign(A + b), learnable b, ApproxSign
+ *       gradient ({@link RSignActivations}); the unit around the conv is {@link BbcuUnit}</td></tr>
  * </table>
  */
 public final class Binarization {
-    public enum Kind { BNN, XNOR, DOREFA, ABC, MA, BAM }
+    public enum Kind { BNN, XNOR, DOREFA, ABC, MA, BAM, BBCU }
 
     private final Kind kind;
     private final BamOptions bam;
@@ -59,7 +62,7 @@ public final class Binarization {
         try {
             kind = Kind.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown binarizer '" + name + "' (known: bnn, xnor, dorefa, abc, ma, bam)");
+            throw new IllegalArgumentException("unknown binarizer '" + name + "' (known: bnn, xnor, dorefa, abc, ma, bam, bbcu)");
         }
         return switch (kind) {
             case BAM -> new Binarization(kind, BamOptions.parse(opts), false);
@@ -147,6 +150,7 @@ public final class Binarization {
             case DOREFA -> ScaledSignWeights::dorefa;
             case ABC -> w -> new AbcWeights(w, perChannel, AbcWeights.DEFAULT_SHIFTS);
             case MA -> w -> new GainWeights(w, name);
+            case BBCU -> ScaledSignWeights::bbcu;
             case BAM -> w -> (group != null ? group : weightGroup(Names.join(name, "bam"), 1)).join(w, name);
         };
     }
@@ -158,6 +162,7 @@ public final class Binarization {
             case DOREFA -> new DorefaActivations();
             case ABC -> new AbcActivations(name);
             case MA -> new FpActivations();
+            case BBCU -> new RSignActivations(Names.join(name, "move0"), cin);
             case BAM -> {
                 if (!bam.binaryActivations()) yield new FpActivations();
                 if (group == null) throw new IllegalArgumentException(name + ": a BAM conv needs its activation group");

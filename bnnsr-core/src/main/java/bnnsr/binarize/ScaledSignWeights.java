@@ -15,7 +15,12 @@ public final class ScaledSignWeights implements WeightBinarizer {
          */
         STE_WITH_SCALE,
         /** dL/dW = dL/dW^B, the scale treated as a constant of magnitude one (DoReFa-Net's estimator). */
-        STRAIGHT
+        STRAIGHT,
+        /**
+         * dL/dW = dL/dW^B where |W| &lt;= 1, else 0: the scale treated as a constant (detached) and Sign(W) replaced
+         * by clip(W, -1, 1) in backward (ReActNet's and BBCU's HardBinaryConv).
+         */
+        CLIPPED
     }
 
     private final Param latent;
@@ -38,6 +43,9 @@ public final class ScaledSignWeights implements WeightBinarizer {
 
     public static ScaledSignWeights dorefa(Param latent) { return new ScaledSignWeights(latent, false, Gradient.STRAIGHT); }
 
+    /** BBCU: Sign(W) * mean|W| per output channel, the scale constant in backward, gradient clipped to |W| &lt;= 1. */
+    public static ScaledSignWeights bbcu(Param latent) { return new ScaledSignWeights(latent, true, Gradient.CLIPPED); }
+
     @Override public void forward(float[] out) {
         float[] w = latent.value;
         for (int gi = 0; gi < groups; gi++) {
@@ -57,6 +65,10 @@ public final class ScaledSignWeights implements WeightBinarizer {
         float[] w = latent.value, gw = latent.grad;
         if (gradient == Gradient.STRAIGHT) {
             for (int j = 0; j < gw.length; j++) gw[j] += g[j];
+            return;
+        }
+        if (gradient == Gradient.CLIPPED) {
+            for (int j = 0; j < gw.length; j++) gw[j] += Sign.clippedSte(w[j], g[j]);
             return;
         }
         for (int gi = 0; gi < groups; gi++) {

@@ -38,6 +38,10 @@ final class BandRunner {
             case Node.BinaryConv b -> new Geometry(1, b.k() / 2);
             case Node.BoxScale b -> new Geometry(1, b.k() / 2);
             case Node.Activation a -> new Geometry(1, 0);
+            case Node.Scale c -> new Geometry(1, 0);
+            case Node.RPReLU r -> new Geometry(1, 0);
+            // output row y is input row y / s
+            case Node.Nearest n2 -> new Geometry(n2.scale(), 0);
             case Node.Add a -> new Geometry(1, 0);
             case Node.PixelShuffle p -> new Geometry(p.r(), 0);
             // output row y reads input rows floor((y + 0.5) / s - 0.5) and the next one

@@ -231,6 +231,15 @@ public final class EngineModel {
                 PixelShuffle.shuffle(x, y, r, true);
                 return y;
             };
+            case Node.Scale c -> layer(new bnnsr.nn.Scale(c.factor()), c.in());
+            case Node.Nearest c -> layer(new bnnsr.nn.NearestUpsample(c.scale()), c.in());
+            case Node.RPReLU r -> {
+                bnnsr.nn.RPReLU l = new bnnsr.nn.RPReLU(r.name(), r.channels());
+                List<bnnsr.nn.Param> ps = l.params();
+                for (int i = 0; i < ps.size(); i++)
+                    System.arraycopy(model.floats(r.name() + "." + PackedModel.RPRELU_TENSORS[i]), 0, ps.get(i).value, 0, r.channels());
+                yield layer(l, r.in());
+            }
             case Node.Bilinear b -> layer(new BilinearUpsample(b.scale()), b.in());
             case Node.Bicubic b -> v -> ModelInput.bicubic(v.get(b.in()), b.scale());
             case Node.Add a -> v -> {

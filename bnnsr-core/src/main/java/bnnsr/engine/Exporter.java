@@ -8,9 +8,11 @@ import bnnsr.binarize.ActivationAccumulation;
 import bnnsr.binarize.ActivationBinarizer;
 import bnnsr.binarize.BamActivations;
 import bnnsr.binarize.BamOptions;
+import bnnsr.binarize.BbcuUnit;
 import bnnsr.binarize.BinaryConv2d;
 import bnnsr.binarize.DorefaActivations;
 import bnnsr.binarize.GroupOwner;
+import bnnsr.binarize.RSignActivations;
 import bnnsr.binarize.SignActivations;
 import bnnsr.binarize.XnorActivations;
 import bnnsr.nn.BatchNorm2d;
@@ -20,6 +22,8 @@ import bnnsr.nn.Layer;
 import bnnsr.nn.LeakyReLU;
 import bnnsr.nn.Param;
 import bnnsr.nn.PixelShuffle;
+import bnnsr.nn.RPReLU;
+import bnnsr.nn.Scale;
 import bnnsr.nn.ReLU;
 import bnnsr.nn.Residual;
 import bnnsr.nn.Sequential;
@@ -45,7 +49,9 @@ import java.util.Map;
  *   <li>a residual add right after a binary conv is fused into its epilogue.</li>
  * </ul>
  * Supported: {@code srresnet}, {@code vdsr} and {@code bsrn} and their bnn, xnor, dorefa and bam variants (BAM
- * with binary activations and E = mean |A|); VDSR's bicubic input becomes a {@link Node.Bicubic} node. XNOR's per-pixel output scale K becomes a {@link Node.BoxScale} after the conv; DoReFa's {0, 1}
+ * with binary activations and E = mean |A|), and BBCU's {@code srresnet-bbcu} and {@code bbcu-m} (each unit a binary
+ * conv with its RSign folded into exact thresholds, an {@link Node.RPReLU}, the skip add; k and 1 / k as
+ * {@link Node.Scale}s); VDSR's bicubic input becomes a {@link Node.Bicubic} node. XNOR's per-pixel output scale K becomes a {@link Node.BoxScale} after the conv; DoReFa's {0, 1}
  * activations a {@link Node.BinaryConv#levels} conv. Anything else is an {@link IllegalArgumentException} with one line.
  */
 public final class Exporter {
@@ -54,6 +60,7 @@ public final class Exporter {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, BinaryConstants> binaries = new java.util.HashMap<>();
     private final Map<String, float[]> boxBiases = new java.util.HashMap<>();
+    private final Map<String, RPReLU> rprelus = new java.util.HashMap<>();
     private final Map<ActivationAccumulation, String[]> groupInputs = new IdentityHashMap<>();
     private PackedModel.Builder builder;
     private int tensors;
@@ -76,12 +83,6 @@ public final class Exporter {
             nodes.add(new Node.Bicubic(PackedModel.INPUT, input, model.options().scale()));
         }
         String out = switch (net) {
-            case MSRResNet m -> {
-                String t = trace(m.tail(), trace(m.upsample(), trace(m.body(), trace(m.head(), input))));
-                String base = fresh();
-                nodes.add(new Node.Bilinear(input, base, m.base().scale));
-                yield add(t, base);
-            }
             case BSRN b -> {
                 String f = trace(b.head(), input);
                 yield trace(b.tail(), add(trace(b.body(), f), f));
@@ -98,7 +99,7 @@ public final class Exporter {
 
     private IllegalArgumentException unsupported(String what) {
         return new IllegalArgumentException("cannot export " + arch + ": " + what + " not supported by the packed engine "
-                + "(supported: srresnet, vdsr, bsrn and their bnn, xnor, dorefa and bam variants)");
+                + "(supported: srresnet, vdsr, bsrn and their bnn, xnor, dorefa and bam variants; srresnet-bbcu, bbcu-m)");
     }
 
     private String fresh() { return "t" + tensors++; }
@@ -118,6 +119,18 @@ public final class Exporter {
                 return x;
             }
             case GroupOwner g -> { return trace(g.body(), in); }
+            case MSRResNet m -> {
+                String t = trace(m.tail(), trace(m.upsample(), trace(m.body(), trace(m.head(), in))));
+                String base = fresh();
+                nodes.add(new Node.Bilinear(in, base, m.base().scale));
+                return add(t, base);
+            }
+            case Scale s -> {
+                String out = fresh();
+                nodes.add(new Node.Scale(in, out, s.s));
+                return out;
+            }
+            case BbcuUnit u -> { return bbcu(u, in); }
             case Residual r -> {
                 if (r.resScale != 1f) throw unsupported("a residual scale of " + r.resScale);
                 String y = trace(r.body, in);
@@ -179,6 +192,13 @@ public final class Exporter {
                 sources = List.of(in);
                 thresholds = SignThresholds.sign(cin);
             }
+            case RSignActivations a -> {
+                // Sign(A + b): the float add is Sign(A * 1 + b), exactly (A * 1 = A)
+                sources = List.of(in);
+                float[] one = new float[cin];
+                Arrays.fill(one, 1f);
+                thresholds = SignThresholds.ofScaleShift(one, a.bias().value.clone());
+            }
             case DorefaActivations a -> {
                 // levels round(clip(A, 0, 1)) = A >= 0.5 (see DorefaActivations): bit 1 (level 0) where A < 0.5
                 float[] half = new float[cin];
@@ -225,6 +245,22 @@ public final class Exporter {
         return out;
     }
 
+    /**
+     * A BBCU unit as its parts: binary conv (RSign folded into thresholds, no bias), RPReLU, then the identity skip
+     * added, or PixelShuffle(r) plus the nearest-upsampled input (the float adds in the training code's order).
+     */
+    private String bbcu(BbcuUnit u, String in) {
+        String c = binary(u.conv(), in), a = fresh();
+        Node.RPReLU node = new Node.RPReLU(u.conv().name(), c, a, u.rprelu().channels);
+        nodes.add(node);
+        rprelus.put(node.name(), u.rprelu());
+        if (u.r() == 1) return add(a, in);
+        String shuffled = fresh(), near = fresh();
+        nodes.add(new Node.PixelShuffle(a, shuffled, u.r()));
+        nodes.add(new Node.Nearest(in, near, u.r()));
+        return add(shuffled, near);
+    }
+
     private record BinaryConstants(PackedWeights weights, float[] alpha, float[] beta, SignThresholds signs, float[] s) {}
 
     private void emit(Node n) {
@@ -239,6 +275,10 @@ public final class Exporter {
                 builder.binaryConv(b, k.weights, k.alpha, k.beta, k.signs, k.s);
             }
             case Node.BoxScale b -> builder.boxScale(b, boxBiases.get(b.name()));
+            case Node.RPReLU r -> {
+                RPReLU l = rprelus.get(r.name());
+                builder.rprelu(r, l.shift1.value.clone(), l.slope.value.clone(), l.shift2.value.clone());
+            }
             default -> builder.node(n);
         }
     }
@@ -251,6 +291,9 @@ public final class Exporter {
             case Node.Bilinear b -> new Node.Bilinear(b.in(), out, b.scale());
             case Node.Bicubic b -> new Node.Bicubic(b.in(), out, b.scale());
             case Node.Add a -> new Node.Add(a.a(), a.b(), out);
+            case Node.Scale c -> new Node.Scale(c.in(), out, c.factor());
+            case Node.RPReLU r -> new Node.RPReLU(r.name(), r.in(), out, r.channels());
+            case Node.Nearest c -> new Node.Nearest(c.in(), out, c.scale());
             case Node.BinaryConv b -> b.withOut(out);
             case Node.BoxScale b -> new Node.BoxScale(b.name(), b.in(), b.source(), out, b.channels(), b.k());
         };

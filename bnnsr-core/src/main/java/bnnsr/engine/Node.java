@@ -40,6 +40,25 @@ public sealed interface Node {
         public List<String> inputs() { return List.of(in); }
     }
 
+    /** {@code out = factor * in} elementwise (BBCU's input amplification k and its output factor 1 / k). */
+    record Scale(String in, String out, float factor) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
+    /**
+     * ReActNet's RPReLU ({@code bnnsr.nn.RPReLU}), per channel c: {@code (t > 0 ? t : a[c] * t) + s2[c]} with
+     * {@code t = in + s1[c]}. Tensors: {@code name.move1.bias} (s1), {@code name.prelu.weight} (a),
+     * {@code name.move2.bias} (s2), F32 [channels].
+     */
+    record RPReLU(String name, String in, String out, int channels) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
+    /** Nearest-neighbour upsampling by an integer factor (BBCU-M's upsampler skip). */
+    record Nearest(String in, String out, int scale) implements Node {
+        public List<String> inputs() { return List.of(in); }
+    }
+
     record Add(String a, String b, String out) implements Node {
         public List<String> inputs() { return List.of(a, b); }
     }

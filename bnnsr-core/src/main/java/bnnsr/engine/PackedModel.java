@@ -42,6 +42,8 @@ public final class PackedModel {
     public static final int IMAGE_CHANNELS = 3;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** An RPReLU node's tensors, after its name: s1, a, s2. */
+    static final String[] RPRELU_TENSORS = {"move1.bias", "prelu.weight", "move2.bias"};
 
     public final String arch;
     public final int scale;
@@ -97,6 +99,12 @@ public final class PackedModel {
         public Builder boxScale(Node.BoxScale n, float[] bias) {
             nodes.add(n);
             floats.put(n.name() + ".bias", bias);
+            return this;
+        }
+
+        public Builder rprelu(Node.RPReLU n, float[] shift1, float[] slope, float[] shift2) {
+            nodes.add(n);
+            for (int i = 0; i < RPRELU_TENSORS.length; i++) floats.put(n.name() + "." + RPRELU_TENSORS[i], new float[][] {shift1, slope, shift2}[i]);
             return this;
         }
 
@@ -204,6 +212,9 @@ public final class PackedModel {
                 case Node.Bilinear c -> o.put("op", "bilinear").put("in", c.in()).put("out", c.out()).put("scale", c.scale());
                 case Node.Bicubic c -> o.put("op", "bicubic").put("in", c.in()).put("out", c.out()).put("scale", c.scale());
                 case Node.Add c -> o.put("op", "add").put("a", c.a()).put("b", c.b()).put("out", c.out());
+                case Node.Scale c -> o.put("op", "scale").put("in", c.in()).put("out", c.out()).put("factor", c.factor());
+                case Node.RPReLU c -> o.put("op", "rprelu").put("name", c.name()).put("in", c.in()).put("out", c.out()).put("channels", c.channels());
+                case Node.Nearest c -> o.put("op", "nearest").put("in", c.in()).put("out", c.out()).put("scale", c.scale());
                 case Node.BoxScale c -> o.put("op", "box_scale").put("name", c.name()).put("in", c.in()).put("source", c.source())
                         .put("out", c.out()).put("channels", c.channels()).put("k", c.k());
                 case Node.BinaryConv c -> {
@@ -240,6 +251,9 @@ public final class PackedModel {
                 case "bilinear" -> new Node.Bilinear(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
                 case "bicubic" -> new Node.Bicubic(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
                 case "add" -> new Node.Add(text(at, o, "a"), text(at, o, "b"), text(at, o, "out"));
+                case "scale" -> new Node.Scale(text(at, o, "in"), text(at, o, "out"), (float) number(at, o, "factor"));
+                case "rprelu" -> new Node.RPReLU(text(at, o, "name"), text(at, o, "in"), text(at, o, "out"), integer(at, o, "channels"));
+                case "nearest" -> new Node.Nearest(text(at, o, "in"), text(at, o, "out"), integer(at, o, "scale"));
                 case "box_scale" -> new Node.BoxScale(text(at, o, "name"), text(at, o, "in"), text(at, o, "source"), text(at, o, "out"),
                         integer(at, o, "channels"), integer(at, o, "k"));
                 case "binary_conv" -> {
@@ -304,6 +318,8 @@ public final class PackedModel {
                 if (f.equals("bias") && c.bias()) return new int[] {c.cout()};
             }
             if (n instanceof Node.BoxScale b && tensor.equals(b.name() + ".bias")) return new int[] {b.channels()};
+            if (n instanceof Node.RPReLU r && tensor.startsWith(r.name() + ".")
+                    && Arrays.asList(RPRELU_TENSORS).contains(tensor.substring(r.name().length() + 1))) return new int[] {r.channels()};
             if (n instanceof Node.BinaryConv b && tensor.startsWith(b.name() + ".")) {
                 switch (tensor.substring(b.name().length() + 1)) {
                     case "weight_bits" -> { return new int[] {b.cout(), b.k(), b.k(), PackedActivations.wordsFor(b.cin())}; }
@@ -355,6 +371,16 @@ public final class PackedModel {
                     if (!in.get(0).equals(in.get(1))) throw new PackedModelException(at + ": adds tensors of different shapes");
                     yield in.get(0);
                 }
+                case Node.Scale c -> {
+                    if (!Float.isFinite(c.factor())) throw new PackedModelException(at + ": factor must be finite");
+                    yield in.get(0);
+                }
+                case Node.RPReLU r -> {
+                    channels(at, in.get(0), r.channels());
+                    for (String t : RPRELU_TENSORS) needed.add(r.name() + "." + t);
+                    yield in.get(0);
+                }
+                case Node.Nearest c -> new Shape(in.get(0).channels(), in.get(0).factor() * c.scale());
                 case Node.BoxScale b -> {
                     if (b.k() % 2 == 0) throw new PackedModelException(at + ": kernel size must be odd");
                     channels(at, in.get(0), b.channels());
@@ -415,6 +441,7 @@ public final class PackedModel {
                     if (Float.isNaN(v)) throw new PackedModelException(where + ": " + b.name() + "." + f + " has a NaN");
         }
         if (n instanceof Node.BoxScale b) finite(where, b.name() + ".bias");
+        if (n instanceof Node.RPReLU r) for (String t : RPRELU_TENSORS) finite(where, r.name() + "." + t);
         if (n instanceof Node.Conv c) {
             finite(where, c.name() + ".weight");
             finite(where, c.name() + ".bias");

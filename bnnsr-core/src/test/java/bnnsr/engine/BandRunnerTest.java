@@ -89,6 +89,14 @@ class BandRunnerTest {
         assertBandsExact(trained(options("vdsr", 4, 8, 3), 4), 8, 7);
     }
 
+    /** BBCU: scale, RPReLU, nearest upsampling, binary upsampler and conv_hr at HR. */
+    @Test void bbcuEveryScale() {
+        for (int s : new int[] {2, 3, 4}) {
+            assertBandsExact(trained(options("srresnet-bbcu", s, 8, 2), 40 + s), 10, 7);
+            assertBandsExact(trained(options("bbcu-m", s, 8, 2), 50 + s), 11, 6);
+        }
+    }
+
     @Test void memoryDoesNotGrowWithHeight() {
         PackedModel packed = Exporter.export(trained(options("srresnet-bam", 4, 8, 2), 3));
         long[] held = new long[2];

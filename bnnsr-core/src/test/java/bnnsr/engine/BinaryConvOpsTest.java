@@ -20,6 +20,9 @@ class BinaryConvOpsTest {
     static Stream<Arguments> shapes() {
         return Stream.of(
                 Arguments.of(1, 1, 1, 64, 64, 3),
+                Arguments.of(1, 3, 4, 64, 256, 3),     // BBCU-M's x2/x4 upsampler conv, C -> 4C
+                Arguments.of(1, 2, 3, 64, 576, 3),     // its x3 upsampler conv, C -> 9C
+                Arguments.of(1, 24, 20, 64, 64, 3),    // conv_hr on an HR-sized strip
                 Arguments.of(1, 1, 1, 3, 5, 3),
                 Arguments.of(1, 5, 7, 48, 48, 3),
                 Arguments.of(2, 6, 4, 64, 64, 3),

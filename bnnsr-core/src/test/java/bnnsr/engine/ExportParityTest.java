@@ -57,7 +57,8 @@ class ExportParityTest {
     private static void collect(Layer l, List<BinaryConv2d> out) {
         switch (l) {
             case Model m -> collect(m.net(), out);
-            case MSRResNet m -> collect(m.body(), out);
+            case MSRResNet m -> { collect(m.body(), out); collect(m.upsample(), out); collect(m.tail(), out); }
+            case bnnsr.binarize.BbcuUnit u -> out.add(u.conv());
             case BSRN b -> collect(b.body(), out);
             case Sequential s -> s.layers().forEach(c -> collect(c, out));
             case GroupOwner g -> collect(g.body(), out);
