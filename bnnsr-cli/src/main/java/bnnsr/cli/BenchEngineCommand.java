@@ -1,8 +1,8 @@
 package bnnsr.cli;
 
 import bnnsr.arch.Architectures;
-import bnnsr.engine.LayerBench;
-import bnnsr.engine.ModelBench;
+import bnnsr.cli.bench.LayerBench;
+import bnnsr.cli.bench.ModelBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

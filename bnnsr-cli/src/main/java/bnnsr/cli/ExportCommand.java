@@ -2,9 +2,9 @@ package bnnsr.cli;
 
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Model;
-import bnnsr.engine.Exporter;
-import bnnsr.engine.Node;
-import bnnsr.engine.PackedModel;
+import bnnsr.engine.graph.Exporter;
+import bnnsr.engine.graph.Node;
+import bnnsr.engine.graph.PackedModel;
 import bnnsr.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

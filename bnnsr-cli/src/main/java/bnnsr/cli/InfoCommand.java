@@ -4,7 +4,7 @@ import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Complexity;
 import bnnsr.arch.Model;
-import bnnsr.engine.PackedModel;
+import bnnsr.engine.graph.PackedModel;
 import bnnsr.io.SafeTensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -299,7 +299,7 @@ class UpscaleCommandTest {
      */
     @Test void smallImagesRunOnePerCoreWithTheSameFiles() throws IOException {
         Path packed = dir.resolve("bam.safetensors");
-        bnnsr.engine.Exporter.export(TestNetworks.randomise(bnnsr.arch.Architectures.create(
+        bnnsr.engine.graph.Exporter.export(TestNetworks.randomise(bnnsr.arch.Architectures.create(
                 bnnsr.arch.Architectures.defaults("srresnet-bam", 2).withChannels(8).withBlocks(2), 4), 4)).write(packed);
         for (int i = 0; i < 5; i++) png("set/im" + i + ".png", 9 + i, 12 - i, i == 3 ? 1 : 3, 8, 40 + i);
         Files.writeString(dir.resolve("set/im5.png"), "not a png");

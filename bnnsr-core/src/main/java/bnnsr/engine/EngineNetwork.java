@@ -1,5 +1,10 @@
 package bnnsr.engine;
 
+import bnnsr.engine.graph.BandRunner;
+import bnnsr.engine.graph.EngineModel;
+import bnnsr.engine.graph.Node;
+import bnnsr.engine.graph.PackedModel;
+import bnnsr.engine.graph.RowSink;
 import bnnsr.tensor.Tensor;
 
 /**
@@ -56,7 +61,7 @@ public final class EngineNetwork implements InferenceNetwork {
     @Override public void stream(Tensor lr, RowSink sink, Tiler.Progress progress) {
         if (!streams) InferenceNetwork.super.stream(lr, sink, progress);
         if (bands == null) bands = new BandRunner(engine);
-        bands.run(lr, bandRows(lr.w), sink, progress);
+        bands.run(lr, bandRows(lr.w), sink, progress::tileDone);
     }
 
     /** The band height for images {@code width} LR pixels wide (see the class comment). */

@@ -1,5 +1,6 @@
 package bnnsr.engine;
 
+import bnnsr.engine.graph.PackedModel;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Model;
 import bnnsr.io.SafeTensors;

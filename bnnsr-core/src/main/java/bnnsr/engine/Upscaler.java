@@ -1,5 +1,6 @@
 package bnnsr.engine;
 
+import bnnsr.engine.graph.RowSink;
 import bnnsr.image.FloatImage;
 import bnnsr.image.ImageReader;
 import bnnsr.image.ImageWriter;

@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
 import bnnsr.tensor.Tensor;
 
@@ -20,7 +20,7 @@ import java.util.Map;
  * values they read in a whole-image run, in the same float order (every kernel's per-pixel order is independent of
  * the image size), so the result is bit-identical to {@link EngineModel#forward} at x2 and x4. (Resampling nodes
  * compute their source coordinates from the output index in float; at x3, 1/3 is inexact, and the last bit of a
- * bilinear or bicubic weight can differ from the whole-image run's, as with the {@link Tiler}.) FP and binary convs
+ * bilinear or bicubic weight can differ from the whole-image run's, as with the {@code Tiler}.) FP and binary convs
  * compute only the kept rows ({@code forwardRows}, {@code convRows}); what is still done twice is the sign packing
  * of a binary conv's halo rows (2 k / 2 rows per band) and the small resampling nodes' halos.
  *
@@ -28,11 +28,15 @@ import java.util.Map;
  * upsamplers) and a {@code halo} in input rows. A node kind without a geometry here makes {@link #supports} false
  * and callers fall back to whole images or tiles.
  */
-final class BandRunner {
-    /** Output rows per input row and input halo rows of a node kind; null when streaming does not support it. */
-    record Geometry(int factor, int halo) {}
+public final class BandRunner {
+    /** Told after each band. */
+    @FunctionalInterface
+    public interface Progress { void bandDone(int done, int total); }
 
-    static Geometry geometry(Node n) {
+    /** Output rows per input row and input halo rows of a node kind; null when streaming does not support it. */
+    public record Geometry(int factor, int halo) {}
+
+    public static Geometry geometry(Node n) {
         return switch (n) {
             case Node.Conv c -> new Geometry(1, c.k() / 2);
             case Node.BinaryConv b -> new Geometry(1, b.k() / 2);
@@ -53,7 +57,7 @@ final class BandRunner {
     }
 
     /** Whether every step of {@code engine} has a geometry. */
-    static boolean supports(EngineModel engine) {
+    public static boolean supports(EngineModel engine) {
         for (int i = 0; i < engine.stepCount(); i++)
             if (geometry(engine.stepNode(i)) == null) return false;
         return true;
@@ -66,7 +70,7 @@ final class BandRunner {
     private final Map<String, List<Integer>> consumers = new HashMap<>();
     private final ArrayPool arrays = new ArrayPool();
 
-    BandRunner(EngineModel engine) {
+    public BandRunner(EngineModel engine) {
         this.engine = engine;
         this.steps = engine.stepCount();
         this.factor = new int[steps];
@@ -84,7 +88,7 @@ final class BandRunner {
      * Runs the model on {@code lr} (1 x h x w x 3) in bands of {@code bandRows} LR rows, handing every output row
      * to {@code sink} exactly once, top to bottom; {@code progress} is told after each band.
      */
-    void run(Tensor lr, int bandRows, RowSink sink, Tiler.Progress progress) {
+    public void run(Tensor lr, int bandRows, RowSink sink, Progress progress) {
         if (lr.n != 1 || lr.c != PackedModel.IMAGE_CHANNELS) throw new IllegalArgumentException("expected a 1 x h x w x 3 image, got " + lr.shape());
         if (bandRows < 1) throw new IllegalArgumentException("band rows must be >= 1, got " + bandRows);
         Map<String, Rows> stores = new HashMap<>();
@@ -140,7 +144,7 @@ final class BandRunner {
                     for (String in : ins)
                         if (!in.equals(PackedModel.INPUT)) stores.get(in).dropBelow(minNeeded(in, done, -1));
                 }
-                progress.tileDone(band + 1, bands);
+                progress.bandDone(band + 1, bands);
             }
         } finally {
             for (Rows r : stores.values()) r.free();
@@ -170,7 +174,7 @@ final class BandRunner {
     }
 
     /** Bytes of all the row arrays this runner has allocated (they are reused, never freed): its memory. */
-    long pooledBytes() { return arrays.allocated; }
+    public long pooledBytes() { return arrays.allocated; }
 
     private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
 

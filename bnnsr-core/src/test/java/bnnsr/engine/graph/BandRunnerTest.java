@@ -1,5 +1,7 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.TestNetworks;
+import bnnsr.engine.Tiler;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Model;
 import bnnsr.arch.ModelInput;
@@ -9,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
-import static bnnsr.engine.ExportParityTest.options;
-import static bnnsr.engine.ExportParityTest.trained;
+import static bnnsr.engine.graph.ExportParityTest.options;
+import static bnnsr.engine.graph.ExportParityTest.trained;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -104,7 +106,7 @@ class BandRunnerTest {
         for (int h : new int[] {40, 160}) {
             EngineModel engine = new EngineModel(packed);
             BandRunner runner = new BandRunner(engine);
-            runner.run(TestNetworks.tensor(h, 12, 1), 4, (slab, y0, from, to) -> {}, Tiler.Progress.NONE);
+            runner.run(TestNetworks.tensor(h, 12, 1), 4, (slab, y0, from, to) -> {}, (d, t) -> {});
             held[i++] = runner.pooledBytes() + engine.pooledBytes();
         }
         assertTrue(held[1] <= held[0], "4x the rows, no more buffers: " + Arrays.toString(held));

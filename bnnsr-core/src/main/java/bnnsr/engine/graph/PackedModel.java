@@ -1,5 +1,8 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.kernels.PackedActivations;
+import bnnsr.engine.kernels.PackedWeights;
+import bnnsr.engine.kernels.SignThresholds;
 import bnnsr.io.DType;
 import bnnsr.io.SafeTensors;
 import bnnsr.io.SafeTensorsWriter;

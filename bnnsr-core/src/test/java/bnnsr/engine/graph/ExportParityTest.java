@@ -1,5 +1,13 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.EngineNetwork;
+import bnnsr.engine.InferenceNetwork;
+import bnnsr.engine.Networks;
+import bnnsr.engine.TestNetworks;
+import bnnsr.engine.Tiler;
+import bnnsr.engine.TilerTest;
+import bnnsr.engine.Upscaler;
+import bnnsr.engine.kernels.PackedActivations;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.BSRN;

@@ -1,5 +1,10 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.kernels.BinaryConvOps;
+import bnnsr.engine.kernels.EngineKernels;
+import bnnsr.engine.kernels.PackedActivations;
+import bnnsr.engine.kernels.PackedWeights;
+import bnnsr.engine.kernels.SignThresholds;
 import bnnsr.arch.ModelInput;
 import bnnsr.nn.BilinearUpsample;
 import bnnsr.nn.Conv2d;
@@ -153,10 +158,10 @@ public final class EngineModel {
      * Working memory per input pixel of a whole-image {@link #forward}, in bytes: the largest set of step outputs
      * alive at once (as the pool keeps them), plus what binary steps keep (packed input, statistics).
      */
-    long liveBytesPerInputPixel() { return bytesPerInputPixel()[0]; }
+    public long liveBytesPerInputPixel() { return bytesPerInputPixel()[0]; }
 
     /** The bytes per input pixel of all step outputs together (what keeping a few rows of each costs). */
-    long allBytesPerInputPixel() { return bytesPerInputPixel()[1]; }
+    public long allBytesPerInputPixel() { return bytesPerInputPixel()[1]; }
 
     private long[] bytesPerInputPixel() {
         Map<String, Long> perPixel = new HashMap<>();     // bytes per input pixel of each tensor
@@ -190,7 +195,7 @@ public final class EngineModel {
     }
 
     /** Bytes of the step output buffers this instance holds. */
-    long pooledBytes() { return pool.bytes(); }
+    public long pooledBytes() { return pool.bytes(); }
 
     /**
      * The packed input signs a binary conv node used in the last {@link #forward} (parity checks against the

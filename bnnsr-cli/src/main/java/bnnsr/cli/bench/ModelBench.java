@@ -1,5 +1,8 @@
-package bnnsr.engine;
+package bnnsr.cli.bench;
 
+import bnnsr.engine.graph.EngineModel;
+import bnnsr.engine.graph.Exporter;
+import bnnsr.engine.graph.PackedModel;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
 import bnnsr.tensor.Tensor;
