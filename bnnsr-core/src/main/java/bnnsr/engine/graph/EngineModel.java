@@ -5,6 +5,7 @@ import bnnsr.engine.kernels.EngineKernels;
 import bnnsr.engine.kernels.PackedActivations;
 import bnnsr.engine.kernels.PackedWeights;
 import bnnsr.engine.kernels.SignThresholds;
+import bnnsr.engine.kernels.VectorBinaryConvOps;
 import bnnsr.arch.ModelInput;
 import bnnsr.nn.BilinearUpsample;
 import bnnsr.nn.Conv2d;
@@ -196,6 +197,18 @@ public final class EngineModel {
 
     /** Bytes of the step output buffers this instance holds. */
     public long pooledBytes() { return pool.bytes(); }
+
+    /**
+     * The popcount work of the binary convs alone: runs each binary step's kernel on the packed input of the last
+     * {@link #forward}, results discarded (no packing, no float epilogue): the floor the binary part could reach.
+     * Needs the fast kernels ({@link VectorBinaryConvOps}).
+     */
+    public Runnable popcountOnly() {
+        VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
+        List<BinaryStep> binary = new ArrayList<>();
+        for (Step s : steps) if (s instanceof BinaryStep b && b.packed != null) binary.add(b);
+        return () -> { for (BinaryStep b : binary) kernel.convKernelOnly(b.packed, b.weights); };
+    }
 
     /**
      * The packed input signs a binary conv node used in the last {@link #forward} (parity checks against the
