@@ -153,9 +153,10 @@ public final class PackedModel {
     }
 
     /** Reads and validates a packed model; every problem is a {@link PackedModelException} "FILE: what is wrong". */
-    public static PackedModel read(Path file) throws IOException {
-        SafeTensors st = SafeTensors.read(file);
-        String where = file.toString();
+    public static PackedModel read(Path file) throws IOException { return read(SafeTensors.read(file), file.toString()); }
+
+    /** As {@link #read(Path)} for a file already read ({@code where} names it in messages). */
+    public static PackedModel read(SafeTensors st, String where) throws IOException {
         Map<String, String> meta = st.metadata();
         String format = meta.get("format");
         if (!FORMAT.equals(format))
