@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.nn.Names;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
@@ -45,7 +46,7 @@ public final class RSignActivations implements ActivationBinarizer {
         Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float[] in = x.data, o = out.data, b = bias.value;
         int c = channels;
-        Work.range(x.size() / c, (p0, p1) -> {
+        Chunks.range(x.size() / c, (p0, p1) -> {
             for (int i = p0 * c, e = p1 * c; i < e; i += c)
                 for (int ch = 0; ch < c; ch++) o[i + ch] = Sign.of(in[i + ch] + b[ch]);
         });
@@ -56,14 +57,14 @@ public final class RSignActivations implements ActivationBinarizer {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
         float[] in = x.data, g = dxb.data, d = dx.data, b = bias.value;
         int c = channels, pixels = x.size() / c;
-        Work.range(pixels, (p0, p1) -> {
+        Chunks.range(pixels, (p0, p1) -> {
             for (int i = p0 * c, e = p1 * c; i < e; i += c)
                 for (int ch = 0; ch < c; ch++) d[i + ch] = g[i + ch] * approxSignGrad(in[i + ch] + b[ch]);
         });
         // dL/db[c] = sum over pixels of dL/dv: fixed chunks, so the sum does not depend on the thread count
         for (int ch = 0; ch < c; ch++) {
             int k = ch;
-            bias.grad[ch] += (float) Work.sum(pixels, (p0, p1) -> {
+            bias.grad[ch] += (float) Chunks.sum(pixels, (p0, p1) -> {
                 double s = 0;
                 for (int p = p0; p < p1; p++) s += d[p * c + k];
                 return s;

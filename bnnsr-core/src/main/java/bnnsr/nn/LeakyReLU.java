@@ -1,5 +1,6 @@
 package bnnsr.nn;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 /** x for x > 0, slope * x otherwise (PyTorch's {@code nn.LeakyReLU(slope)}, gradient slope at 0). */

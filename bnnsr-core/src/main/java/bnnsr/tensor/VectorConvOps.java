@@ -90,7 +90,7 @@ public final class VectorConvOps implements ConvOps {
         Parallel.forRange(chunks, chunks, (from, to) -> {
             for (int t = from; t < to; t++)
                 weightChunk(x, dy, k, byInput, aP, bP, ws.dw[t], db == null ? null : ws.db[t],
-                        chunkStart(rows, chunks, t), chunkStart(rows, chunks, t + 1));
+                        Chunks.start(rows, chunks, t), Chunks.start(rows, chunks, t + 1));
         });
         for (int tap = 0; tap < taps; tap++)
             for (int ci = 0; ci < cin; ci++)
@@ -312,5 +312,4 @@ public final class VectorConvOps implements ConvOps {
     private static float[] grow(float[] a, int size) { return a != null && a.length >= size ? a : new float[size]; }
 
     /** The first row of chunk i of k over n rows: the same split as {@link Parallel#forRange}. */
-    private static int chunkStart(int n, int k, int i) { return (int) ((long) n * i / k); }
 }
