@@ -246,7 +246,10 @@ public final class UpscaleCommand implements Callable<Integer> {
         Dimension size = ImageReader.size(in);
         upscaler.checkSize(size.height, size.width, 4);          // before decoding: a huge image must not fill the memory
         FloatImage img = ImageReader.read(in);
-        FloatImage sr = upscaler.upscale(img, tiles);
+        // PNG: the network's rows go straight into the 8/16-bit image (no full-size float output held)
+        boolean png = !fmt.equals("jpg");
+        java.awt.image.BufferedImage bi = png ? upscaler.upscaleToImage(img, img.bitDepth(), tiles) : null;
+        FloatImage sr = png ? null : upscaler.upscale(img, tiles);
         try {
             Path parent = target.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -254,14 +257,15 @@ public final class UpscaleCommand implements Callable<Integer> {
             throw new ImageFileException(target, "cannot create its folder (" + e.getMessage() + ")", e);
         }
         String note = "";
-        if (fmt.equals("jpg")) {
+        if (!png) {
             ImageWriter.writeJpeg(sr, target, quality);
             if (sr.hasAlpha()) note = ", alpha dropped (JPEG has none)";
             if (sr.bitDepth() == 16) note += ", 16 -> 8 bits (JPEG)";
         } else {
-            ImageWriter.writePng(sr, target);
+            ImageWriter.writePng(bi, target);
         }
-        return in + " -> " + target + " (" + img.width + "x" + img.height + " -> " + sr.width + "x" + sr.height
-                + (sr.isGrey() ? " grey" : "") + (sr.hasAlpha() ? " +alpha" : "") + (sr.bitDepth() == 16 ? " 16-bit" : "") + note;
+        int s = upscaler.scale();
+        return in + " -> " + target + " (" + img.width + "x" + img.height + " -> " + img.width * s + "x" + img.height * s
+                + (img.isGrey() ? " grey" : "") + (img.hasAlpha() ? " +alpha" : "") + (img.bitDepth() == 16 ? " 16-bit" : "") + note;
     }
 }

@@ -97,8 +97,8 @@ public final class Upscaler {
 
     /** Upscales a decoded image; the result is an 8- or 16-bit component image with the input's channels. */
     public BufferedImage upscale(BufferedImage image) {
-        FloatImage out = upscale(ImageReader.toFloat(image));
-        return ImageWriter.toBuffered(out, out.bitDepth());
+        FloatImage in = ImageReader.toFloat(image);
+        return upscaleToImage(in, in.bitDepth(), Tiler.Progress.NONE);
     }
 
     /**
@@ -109,40 +109,81 @@ public final class Upscaler {
 
     /** As {@link #upscale(FloatImage)}, telling {@code progress} after each tile or band. */
     public FloatImage upscale(FloatImage image, Tiler.Progress progress) {
+        int s = scale(), h = image.height * s, w = image.width * s, c = image.channels;
+        float[] out = new float[h * w * c];
+        upscale(image, progress, (y0, y1, samples, offset) -> System.arraycopy(samples, offset, out, y0 * w * c, (y1 - y0) * w * c));
+        return new FloatImage(h, w, c, out, image.bitDepth());
+    }
+
+    /**
+     * As {@link #upscale(FloatImage, Tiler.Progress)}, straight into an 8- or 16-bit image ({@code bits}) for
+     * writing: no full-size float output is ever held (a 1920x1080 photo x4 would need 400 MB of floats besides
+     * the 100 MB image).
+     */
+    public BufferedImage upscaleToImage(FloatImage image, int bits, Tiler.Progress progress) {
+        int s = scale(), w = image.width * s, c = image.channels;
+        BufferedImage bi = ImageWriter.newImage(image.height * s, w, c, bits);
+        int[] row = new int[w * c];
+        upscale(image, progress, (y0, y1, samples, offset) -> {
+            for (int y = y0; y < y1; y++) ImageWriter.setRow(bi.getRaster(), y, samples, offset + (y - y0) * w * c, row, bits);
+        });
+        return bi;
+    }
+
+    /** Output rows [y0, y1) of the final image: {@code samples[offset..]}, interleaved, clamped. */
+    private interface OutputRows { void rows(int y0, int y1, float[] samples, int offset); }
+
+    /**
+     * The one upscale path: colour through the network (streamed or tiled) and alpha by bicubic, converted a band
+     * of rows at a time into the output's channels and handed to {@code sink} top to bottom.
+     */
+    private void upscale(FloatImage image, Tiler.Progress progress, OutputRows sink) {
         checkSize(image.height, image.width, image.channels);
         int s = scale(), h = image.height * s, w = image.width * s;
         FloatImage rgb = image.toRgb();
         Tensor lr = new Tensor(1, image.height, image.width, 3, rgb.data);
-        float[] out = new float[h * w * image.channels];
         int cc = image.colourChannels(), c = image.channels;
-        // the network's rows go straight into the output image: no second full-size float copy
-        RowSink sink = (slab, y0, from, to) -> {
-            for (int i = from * w, end = to * w, o = i * c, p = (from - y0) * w * 3; i < end; i++, o += c, p += 3) {
-                if (cc == 3) {
-                    out[o] = clamp(slab.data[p]);
-                    out[o + 1] = clamp(slab.data[p + 1]);
-                    out[o + 2] = clamp(slab.data[p + 2]);
-                } else {
-                    out[o] = clamp((slab.data[p] + slab.data[p + 1] + slab.data[p + 2]) / 3f);
-                }
+        float[] alpha = image.hasAlpha() ? MatlabBicubic.imresize(image.alpha(), image.height, image.width, h, w) : null;
+        // converted CHUNK rows at a time: a small buffer, whatever the band or tile delivered
+        float[] out = new float[CHUNK * w * c];
+        RowSink rows = (slab, y0, from, to) -> {
+            for (int y = from; y < to; y += CHUNK) {
+                int end = Math.min(to, y + CHUNK);
+                convert(slab, (y - y0) * w * 3, alpha, y * w, (end - y) * w, cc, c, out);
+                sink.rows(y, end, out, 0);
             }
         };
         InferenceNetwork net = acquire();
         try {
             if (streaming(net)) {
-                net.stream(lr, sink, progress);
+                net.stream(lr, rows, progress);
             } else {
                 Tensor sr = tiler.run(net, lr, progress);
-                sink.rows(sr, 0, 0, h);
+                rows.rows(sr, 0, 0, h);
             }
         } finally {
             release(net);
         }
-        if (image.hasAlpha()) {
-            float[] a = MatlabBicubic.imresize(image.alpha(), image.height, image.width, h, w);
-            for (int i = 0, o = cc; i < a.length; i++, o += c) out[o] = clamp(a[i]);
+    }
+
+    private static final int CHUNK = 16;
+
+    /**
+     * {@code pixels} network RGB pixels from {@code rgb[p..]} into {@code out} with the output's channels: colour
+     * clamped (grey as the mean of the three), alpha (pixel index {@code a} on) clamped.
+     */
+    private static void convert(Tensor rgb, int p, float[] alpha, int a, int pixels, int cc, int c, float[] out) {
+        float[] d = rgb.data;
+        for (int i = 0, o = 0; i < pixels; i++, o += c, p += 3) {
+            if (cc == 3) {
+                out[o] = clamp(d[p]);
+                out[o + 1] = clamp(d[p + 1]);
+                out[o + 2] = clamp(d[p + 2]);
+            } else {
+                out[o] = clamp((d[p] + d[p + 1] + d[p + 2]) / 3f);
+            }
+            if (alpha != null) out[o + cc] = clamp(alpha[a + i]);
         }
-        return new FloatImage(h, w, c, out, image.bitDepth());
     }
 
     /** Streams (bands of rows) when the tile size is automatic and the network can; else tiles. */

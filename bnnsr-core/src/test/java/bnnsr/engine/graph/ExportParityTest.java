@@ -202,6 +202,14 @@ class ExportParityTest {
             assertArrayEquals(w.data, a.data, c + " channels: streamed vs whole");
             assertArrayEquals(w.data, b.data, c + " channels: tiled vs whole");
             assertEquals(w.bitDepth(), a.bitDepth());
+            // straight into the 8/16-bit image for writing: the same samples as converting the float result
+            for (Upscaler u : new Upscaler[] {streamed, tiled}) {
+                java.awt.image.Raster got = u.upscaleToImage(img, img.bitDepth(), Tiler.Progress.NONE).getRaster();
+                java.awt.image.Raster want = bnnsr.image.ImageWriter.toBuffered(w, w.bitDepth()).getRaster();
+                assertEquals(want.getNumBands(), got.getNumBands());
+                assertArrayEquals(want.getPixels(0, 0, want.getWidth(), want.getHeight(), (int[]) null),
+                        got.getPixels(0, 0, got.getWidth(), got.getHeight(), (int[]) null), c + " channels, as an image");
+            }
         }
         Tensor lr = TestNetworks.tensor(21, 6, 8);
         assertArrayEquals(net.replica().run(lr).copy().data, streamed.runNetwork(lr, Tiler.Progress.NONE).data);
