@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -116,6 +117,21 @@ class VectorConvOpsTest {
                 }
             }
         }
+    }
+
+    /** A tracer installed with using() serves this thread only, for the body only. */
+    @Test void usingScopesAnImplementationToOneThreadAndBody() throws Exception {
+        ConvOps counting = new CountingConvOps(ConvOps.get());
+        ConvOps[] seen = new ConvOps[2];
+        ConvOps.using(counting, () -> {
+            seen[0] = ConvOps.get();
+            Thread t = new Thread(() -> seen[1] = ConvOps.get());
+            t.start();
+            try { t.join(); } catch (InterruptedException e) { throw new IllegalStateException(e); }
+        });
+        assertSame(counting, seen[0]);
+        assertInstanceOf(VectorConvOps.class, seen[1], "another thread keeps the default");
+        assertInstanceOf(VectorConvOps.class, ConvOps.get(), "restored after the body");
     }
 
     @Test void isTheInstalledDefault() {
