@@ -1,11 +1,10 @@
 package bnnsr.cli;
 
-import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Model;
-import bnnsr.engine.Exporter;
-import bnnsr.engine.Node;
-import bnnsr.engine.PackedModel;
-import bnnsr.io.SafeTensors;
+import bnnsr.engine.graph.Exporter;
+import bnnsr.engine.graph.Node;
+import bnnsr.engine.graph.PackedModel;
+import bnnsr.engine.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,12 +70,10 @@ public final class ExportCommand implements Callable<Integer> {
     /** A bnnsr model file, or a training checkpoint (its optimizer state is skipped). */
     static Model load(Path file) {
         try {
-            SafeTensors st = SafeTensors.read(file);
-            if (PackedModel.FORMAT.equals(st.metadata().get("format")))
-                throw new UserException(file + ": already a packed model");
-            String json = st.metadata().get(ArchOptions.METADATA_KEY);
-            if (json == null) throw new UserException(file + ": no bnnsr metadata (not a bnnsr model or checkpoint)");
-            return Model.load(file);
+            ModelFile f = ModelFile.open(file);
+            if (f.isPacked()) throw new UserException(file + ": already a packed model");
+            if (!f.hasArchMetadata()) throw new UserException(file + ": no bnnsr metadata (not a bnnsr model or checkpoint)");
+            return f.model(null);
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new UserException(m.startsWith(file.toString()) ? m : file + ": " + m);

@@ -4,8 +4,7 @@ import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Complexity;
 import bnnsr.arch.Model;
-import bnnsr.engine.PackedModel;
-import bnnsr.io.SafeTensors;
+import bnnsr.engine.ModelFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine.Command;
@@ -81,9 +80,9 @@ public final class InfoCommand implements Callable<Integer> {
             ArchOptions given = arch == null ? null : new ArchOptions(arch, scale == null ? 4 : scale, 1, 0);
             try {
                 // a packed model records the options of the model it was exported from: the same complexity
-                if (PackedModel.FORMAT.equals(SafeTensors.read(model).metadata().get("format")))
-                    return Architectures.create(ArchOptions.fromJson(PackedModel.read(model).options), 0);
-                return Model.load(model, given);
+                ModelFile f = ModelFile.open(model);
+                if (f.isPacked()) return Architectures.create(f.options(given), 0);
+                return f.model(given);
             } catch (IOException | IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }

@@ -102,8 +102,9 @@ public final class UpscaleCommand implements Callable<Integer> {
 
     private int upscaleAll(PrintWriter err) {
         UpscalePlan plan = new UpscalePlan(inputs, out, format, suffix);
+        // one network instance per core, for small images upscaled one per core at once
         Upscaler upscaler = new Upscaler(loadNetwork(), new Upscaler.Options(
-                tile == null ? Upscaler.AUTO_TILE : tile, 1, Upscaler.DEFAULT_MAX_OUTPUT_PIXELS));
+                tile == null ? Upscaler.AUTO_TILE : tile, Parallel.threads(), Upscaler.DEFAULT_MAX_OUTPUT_PIXELS));
 
         int n = plan.jobs.size();
         int[] count = new int[Outcome.values().length];
@@ -111,39 +112,82 @@ public final class UpscaleCommand implements Callable<Integer> {
         long start = System.nanoTime();
         boolean terminal = System.console() != null && System.console().isTerminal();
         if (n > 1 && !terminal)
-            err.println("upscale: " + n + " images, " + upscaler.network().describe() + ", tile "
-                    + (upscaler.tile() == 0 ? "off" : upscaler.tile()) + ", " + Parallel.threads() + " threads");
+            err.println("upscale: " + n + " images, " + upscaler.network().describe() + ", "
+                    + (upscaler.streams() ? "streamed in bands of rows" : "tile " + (upscaler.tile() == 0 ? "off" : upscaler.tile()))
+                    + ", " + Parallel.threads() + " threads");
         // on a terminal a bar over the images, its message the current image's tiles; elsewhere a line per image
         try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("upscale x" + upscaler.scale())
                 .setInitialMax(n).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
             Tiler.Progress tiles = bar == null ? Tiler.Progress.NONE
-                    : (done, total) -> bar.setExtraMessage(total > 1 ? "tile " + done + "/" + total : "");
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                Result r = run(upscaler, plan.jobs.get(i), plan.format, tiles);
-                count[r.outcome().ordinal()]++;
-                String line = r.outcome() != Outcome.DONE ? r.message()
-                        : (n > 1 ? "[" + (i + 1) + "/" + n + "] " : "") + r.message()
-                          + String.format(Locale.ROOT, ", %.1f s)", (System.nanoTime() - t0) / 1e9);
-                if (bar == null) {
-                    err.println(line);
-                } else {
-                    if (r.outcome() != Outcome.DONE) err.println(CLEAR_LINE + line);    // the bar redraws below it
-                    else if (n == 1) last = line;
-                    bar.step();
+                    : (done, total) -> bar.setExtraMessage(total > 1 ? (upscaler.streams() ? "band " : "tile ") + done + "/" + total : "");
+            for (int i = 0; i < n; ) {
+                // small images: one per core at once (each image on one core); a big one alone, on every core
+                int batch = batchSize(upscaler, plan, i);
+                Result[] results = new Result[batch];
+                long[] seconds = new long[batch];
+                int first = i;
+                Parallel.forEach(batch, j -> {
+                    long t0 = System.nanoTime();
+                    results[j] = run(upscaler, plan.jobs.get(first + j), plan.format, batch > 1 ? Tiler.Progress.NONE : tiles);
+                    seconds[j] = System.nanoTime() - t0;
+                });
+                for (int j = 0; j < batch; j++, i++) {
+                    Result r = results[j];
+                    count[r.outcome().ordinal()]++;
+                    String line = r.outcome() != Outcome.DONE ? r.message()
+                            : (n > 1 ? "[" + (i + 1) + "/" + n + "] " : "") + r.message()
+                              + String.format(Locale.ROOT, ", %.1f s)", seconds[j] / 1e9);
+                    if (bar == null) {
+                        err.println(line);
+                    } else {
+                        if (r.outcome() != Outcome.DONE) err.println(CLEAR_LINE + line);    // the bar redraws below it
+                        else if (n == 1) last = line;
+                        bar.step();
+                    }
                 }
             }
         }
         if (last != null) err.println(last);
         int failed = count[Outcome.FAILED.ordinal()], bad = count[Outcome.BAD_INPUT.ordinal()];
-        if (n > 1)
-            err.printf(Locale.ROOT, "upscale: %d done, %d failed, %.1f s%n", count[Outcome.DONE.ordinal()], bad + failed,
-                    (System.nanoTime() - start) / 1e9);
+        if (n > 1) {
+            double s = (System.nanoTime() - start) / 1e9;
+            err.printf(Locale.ROOT, "upscale: %d done, %d failed, %.1f s, %.2f images/s%n", count[Outcome.DONE.ordinal()], bad + failed,
+                    s, count[Outcome.DONE.ordinal()] / s);
+        }
         return failed > 0 ? Cli.EXIT_FAILURE : bad > 0 ? Cli.EXIT_USAGE : 0;
     }
 
     private record Result(Outcome outcome, String message) {}
+
+    /** Input pixels up to which an image is "small": it runs on one core, next to others (a 640x480 photo). */
+    static final long SMALL_IMAGE_PIXELS = 640 * 480;
+
+    /**
+     * How many images from job {@code i} on run at once: the following small images, one per core, as many as fit
+     * in a third of the heap together; 1 for a big image (it gets every core inside the kernels) or one whose size
+     * cannot be read (its error is reported in order).
+     */
+    private static int batchSize(Upscaler upscaler, UpscalePlan plan, int i) {
+        int cores = Parallel.threads(), batch = 0;
+        long bytes = 0, budget = Runtime.getRuntime().maxMemory() / 3;
+        while (batch < cores && i + batch < plan.jobs.size()) {
+            UpscalePlan.Job job = plan.jobs.get(i + batch);
+            if (job.problem() != null) break;
+            Dimension d;
+            try {
+                d = ImageReader.size(job.input());
+            } catch (RuntimeException e) {
+                break;
+            }
+            long pixels = (long) d.width * d.height;
+            if (pixels > SMALL_IMAGE_PIXELS) break;
+            bytes += upscaler.estimateBytes(d.height, d.width, 4);
+            if (batch > 0 && bytes > budget) break;
+            batch++;
+        }
+        return Math.max(1, batch);
+    }
 
     /** One image, every problem turned into its one-line report. */
     private Result run(Upscaler upscaler, UpscalePlan.Job job, String fmt, Tiler.Progress tiles) {
@@ -204,7 +248,10 @@ public final class UpscaleCommand implements Callable<Integer> {
         Dimension size = ImageReader.size(in);
         upscaler.checkSize(size.height, size.width, 4);          // before decoding: a huge image must not fill the memory
         FloatImage img = ImageReader.read(in);
-        FloatImage sr = upscaler.upscale(img, tiles);
+        // PNG: the network's rows go straight into the 8/16-bit image (no full-size float output held)
+        boolean png = !fmt.equals("jpg") && !fmt.equals("tif");
+        java.awt.image.BufferedImage bi = png ? upscaler.upscaleToImage(img, img.bitDepth(), tiles) : null;
+        FloatImage sr = png ? null : upscaler.upscale(img, tiles);
         try {
             Path parent = target.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -219,9 +266,10 @@ public final class UpscaleCommand implements Callable<Integer> {
         } else if (fmt.equals("tif")) {
             ImageWriter.writeTiff(sr, target, force);
         } else {
-            ImageWriter.writePng(sr, target, sr.bitDepth(), force);   // created exclusively: a concurrent writer cannot be replaced
+            ImageWriter.writePng(bi, target, force);   // created exclusively: a concurrent writer cannot be replaced
         }
-        return in + " -> " + target + " (" + img.width + "x" + img.height + " -> " + sr.width + "x" + sr.height
-                + (sr.isGrey() ? " grey" : "") + (sr.hasAlpha() ? " +alpha" : "") + (sr.bitDepth() == 16 ? " 16-bit" : "") + note;
+        int s = upscaler.scale();
+        return in + " -> " + target + " (" + img.width + "x" + img.height + " -> " + img.width * s + "x" + img.height * s
+                + (img.isGrey() ? " grey" : "") + (img.hasAlpha() ? " +alpha" : "") + (img.bitDepth() == 16 ? " 16-bit" : "") + note;
     }
 }

@@ -64,6 +64,13 @@ class BenchEngineCommandTest {
         assertEquals("bbcu-m", models.get(2).get("arch").asText());
         for (JsonNode m : models) for (String key : new String[] {"ms", "ratio_to_fp", "bytes"}) assertTrue(m.get(key).asDouble() > 0, key + " in " + m);
         assertTrue(models.get(2).get("binary_ms").asDouble() > 0, models.get(2).toString());
+        // the binary models' popcount-only floor and the streamed time are measured; the FP model has no popcount work
+        for (int i = 1; i < 3; i++) {
+            assertTrue(models.get(i).get("popcount_ms").asDouble() > 0, models.get(i).toString());
+            assertTrue(models.get(i).get("stream_ms").asDouble() > 0, models.get(i).toString());
+        }
+        assertEquals(0.0, models.get(0).get("popcount_ms").asDouble(), models.get(0).toString());
+        assertTrue(out.toString().contains("popcount ms"), out.toString());
         assertTrue(models.get(2).get("bytes").asLong() < 400_000, "packed bbcu-m: " + models.get(2));
     }
 

@@ -5,7 +5,6 @@ import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
 import bnnsr.eval.Evaluator;
-import bnnsr.eval.ModelResolver;
 import bnnsr.eval.SetResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +31,7 @@ class EvalModelCommandTest {
         JsonNode res = new ObjectMapper().readTree(json.toFile()).get("results");
         assertEquals(1, res.size(), "only the model's scale");
         assertEquals(2, res.get(0).get("scale").asInt());
-        SetResult direct = new Evaluator(new ModelResolver(m, "tiny"), new int[] {2}, true).evaluateFolder(SET5, null).results().get(0);
+        SetResult direct = new Evaluator(new bnnsr.engine.NetworkResolver(new bnnsr.engine.ModelNetwork(m), "tiny"), new int[] {2}, true).evaluateFolder(SET5, null).results().get(0);
         assertEquals(direct.psnr(), res.get(0).get("psnr").asDouble(), 1e-6);
         assertEquals(direct.ssim(), res.get(0).get("ssim").asDouble(), 1e-8);
     }

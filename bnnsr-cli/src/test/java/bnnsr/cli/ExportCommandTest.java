@@ -4,7 +4,7 @@ import bnnsr.Fixtures;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
-import bnnsr.engine.PackedModel;
+import bnnsr.engine.graph.PackedModel;
 import bnnsr.engine.TestNetworks;
 import bnnsr.io.SafeTensorsWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -3,7 +3,7 @@ package bnnsr.cli;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
-import bnnsr.engine.Exporter;
+import bnnsr.engine.graph.Exporter;
 import bnnsr.engine.TestNetworks;
 import bnnsr.image.ImageWriter;
 import bnnsr.io.DType;

@@ -271,6 +271,28 @@ class UpscaleCommandTest {
         assertTrue(ImageReader.read(dir.resolve("whole.png")).samePixels(ImageReader.read(dir.resolve("tiled.png"))));
     }
 
+    /**
+     * A folder of small images runs one image per core at once (packed model, streamed): the files equal those of
+     * a one-thread run byte for byte, a bad file among them is still reported in its place, and the summary gives
+     * images per second.
+     */
+    @Test void smallImagesRunOnePerCoreWithTheSameFiles() throws IOException {
+        Path packed = dir.resolve("bam.safetensors");
+        bnnsr.engine.graph.Exporter.export(TestNetworks.randomise(bnnsr.arch.Architectures.create(
+                bnnsr.arch.Architectures.defaults("srresnet-bam", 2).withChannels(8).withBlocks(2), 4), 4)).write(packed);
+        for (int i = 0; i < 5; i++) png("set/im" + i + ".png", 9 + i, 12 - i, i == 3 ? 1 : 3, 8, 40 + i);
+        Files.writeString(dir.resolve("set/im5.png"), "not a png");
+        EvalCommandTest.Run one = run("upscale", "--model", packed.toString(), dir.resolve("set").toString(), "-o", dir.resolve("one").toString(), "--threads", "1");
+        EvalCommandTest.Run two = run("upscale", "--model", packed.toString(), dir.resolve("set").toString(), "-o", dir.resolve("two").toString(), "--threads", "2");
+        assertEquals(2, two.exit(), two.err());
+        assertTrue(two.err().contains("images/s"), two.err());
+        assertTrue(two.err().indexOf("im4.png") < two.err().indexOf("im5.png"), "reports in input order: " + two.err());
+        assertEquals(filesUnder(dir.resolve("one")), filesUnder(dir.resolve("two")));
+        assertEquals(5, filesUnder(dir.resolve("two")).size());
+        for (Path f : filesUnder(dir.resolve("one")))
+            assertArrayEquals(Files.readAllBytes(dir.resolve("one").resolve(f)), Files.readAllBytes(dir.resolve("two").resolve(f)), f.toString());
+    }
+
     /** x4 is bundled; no scale but 4 has a default model, so --scale 3 shows the message. */
     @Test void withoutAModelTheMessageSaysWhereTheDefaultWasLookedFor() throws IOException {
         assertTrue(DefaultModel.find(3).isEmpty(), "no x3 default model is bundled or installed");

@@ -50,17 +50,12 @@ public record Complexity(String arch, int scale, long fpParams, long binaryParam
     /** The BBCU paper's count: FP conv weights and biases + binary conv weights / 32. */
     public double paramsPaper() { return fpConvParams + binaryParams / 32.0; }
 
-    /** Measures a model (not thread-safe against other conv work in this JVM while it runs: it swaps ConvOps). */
-    public static synchronized Complexity of(Model model) {
+    /** Measures a model (its trace forward runs with a tracing ConvOps on this thread only). */
+    public static Complexity of(Model model) {
         ArchOptions o = model.options();
         int s = o.scale(), side = BinaryOptions.takesUpsampledInput(o) ? TRACE * s : TRACE;
         Tracer tracer = new Tracer(ConvOps.get());
-        ConvOps.Holder.set(tracer);
-        try {
-            model.forward(new Tensor(1, side, side, 3), false);
-        } finally {
-            ConvOps.Holder.set(tracer.inner);
-        }
+        ConvOps.using(tracer, () -> model.forward(new Tensor(1, side, side, 3), false));
         long binaryParams = 0, packed = 0;
         Set<Param> binaryLatent = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<Param> trainingOnly = Collections.newSetFromMap(new IdentityHashMap<>());

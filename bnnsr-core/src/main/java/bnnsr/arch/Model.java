@@ -98,8 +98,10 @@ public final class Model implements Layer {
      * (a plain PyTorch state dict: channels and blocks are then read off the tensor shapes), and must agree with
      * the metadata when both exist.
      */
-    public static Model load(Path file, ArchOptions given) throws IOException {
-        SafeTensors st = SafeTensors.read(file);
+    public static Model load(Path file, ArchOptions given) throws IOException { return load(SafeTensors.read(file), given, file); }
+
+    /** As {@link #load(Path, ArchOptions)} for a file already read. */
+    public static Model load(SafeTensors st, ArchOptions given, Path file) throws IOException {
         ArchOptions options = optionsOf(st, given, file);
         Model m = Architectures.create(options, new SplittableRandom(0));
         try {

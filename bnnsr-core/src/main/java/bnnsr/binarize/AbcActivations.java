@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
 
@@ -31,7 +32,7 @@ public final class AbcActivations implements ActivationBinarizer {
         Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float v = shift.value[0], beta = scale.value[0];
         float[] in = x.data, o = out.data;
-        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = beta * Sign.of(in[i] + v); });
+        Chunks.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = beta * Sign.of(in[i] + v); });
         return out;
     }
 
@@ -39,7 +40,7 @@ public final class AbcActivations implements ActivationBinarizer {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
         float v = shift.value[0], beta = scale.value[0];
         float[] in = x.data, g = dxb.data, d = dx.data;
-        double db = Work.sum(x.size(), (a, b) -> {
+        double db = Chunks.sum(x.size(), (a, b) -> {
             double s = 0;
             for (int i = a; i < b; i++) {
                 float u = in[i] + v;
@@ -48,7 +49,7 @@ public final class AbcActivations implements ActivationBinarizer {
             }
             return s;
         });
-        double dv = Work.sum(x.size(), (a, b) -> {
+        double dv = Chunks.sum(x.size(), (a, b) -> {
             double s = 0;
             for (int i = a; i < b; i++) s += d[i];
             return s;

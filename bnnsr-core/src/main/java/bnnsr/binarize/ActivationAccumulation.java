@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
 import bnnsr.tensor.VectorMath;
@@ -100,7 +101,7 @@ public final class ActivationAccumulation {
         boolean abs = options.statistic() == BamOptions.Statistic.MEAN_ABS;
         int c = x.c;
         float[] xs = x.data, es = e.data;
-        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+        Chunks.range(x.n * x.h * x.w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 double sum = 0;
                 for (int j = p * c, end = j + c; j < end; j++) sum += abs ? Math.abs(xs[j]) : xs[j];
@@ -113,7 +114,7 @@ public final class ActivationAccumulation {
     void accumulate(int n, Tensor out) {
         int c = out.c, from = first(n);
         float[] o = out.data;
-        Work.range(out.n * out.h * out.w, (p0, p1) -> {
+        Chunks.range(out.n * out.h * out.w, (p0, p1) -> {
             java.util.Arrays.fill(o, p0 * c, p1 * c, 0f);
             for (int i = from; i <= n; i++) {
                 float[] a = inputs[i].data;
@@ -148,7 +149,7 @@ public final class ActivationAccumulation {
         }
         if (hasPending[n]) {
             float[] p = pending[n].data, d = dx.data;
-            Work.range(dx.size(), (a, b) -> { for (int j = a; j < b; j++) d[j] += p[j]; });
+            Chunks.range(dx.size(), (a, b) -> { for (int j = a; j < b; j++) d[j] += p[j]; });
             hasPending[n] = false;
         }
     }
@@ -160,14 +161,14 @@ public final class ActivationAccumulation {
     private void inputGradient(int i, Tensor dS, Tensor t, boolean add) {
         float[] g = dS.data, out = t.data;
         if (s == null) {
-            Work.range(t.size(), (a, b) -> { for (int j = a; j < b; j++) out[j] = (add ? out[j] : 0f) + g[j]; });
+            Chunks.range(t.size(), (a, b) -> { for (int j = a; j < b; j++) out[j] = (add ? out[j] : 0f) + g[j]; });
             return;
         }
         boolean abs = options.statistic() == BamOptions.Statistic.MEAN_ABS;
         float si = s.value[i];
         float[] a = inputs[i].data, e = stats[i].data;
         int c = dS.c;
-        double ds = Work.sum(dS.n * dS.h * dS.w, (p0, p1) -> {
+        double ds = Chunks.sum(dS.n * dS.h * dS.w, (p0, p1) -> {
             double partial = 0;
             for (int p = p0; p < p1; p++) {
                 int j0 = p * c;

@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.nn.Layer;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
@@ -37,7 +38,7 @@ public final class BamActivations implements ActivationBinarizer {
         Tensor out = Scratch.like(Scratch.Slot.BINARIZED, normalized);
         boolean smooth = group.surrogate();
         float[] nv = normalized.data, o = out.data;
-        Work.range(out.size(), (a, b) -> {
+        Chunks.range(out.size(), (a, b) -> {
             for (int i = a; i < b; i++) o[i] = smooth ? Math.max(-1f, Math.min(1f, nv[i])) : Sign.of(nv[i]);
         });
         return out;
@@ -46,7 +47,7 @@ public final class BamActivations implements ActivationBinarizer {
     @Override public Tensor backward(Tensor dxb, Tensor dScale) {
         Tensor dNorm = Scratch.like(Scratch.Slot.SIGN_GRAD, dxb);
         float[] nv = normalized.data, g = dxb.data, d = dNorm.data;
-        Work.range(dxb.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(nv[i], g[i]); });
+        Chunks.range(dxb.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(nv[i], g[i]); });
         Tensor dAcc = bn.backward(dNorm);
         dx = Tensor.reuse(dx, dxb.n, dxb.h, dxb.w, dxb.c);
         group.backprop(index, dAcc, dx);

@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.nn.Conv2d;
 import bnnsr.nn.Layer;
 import bnnsr.nn.Names;
@@ -106,14 +107,14 @@ public final class BinaryConv2d implements Layer {
         else ops.forward(xb, factored ? signHwio : wHwio, null, k, conv);
         float[] cs = channelScale, cv = conv.data, out = y.data;
         if (scale == null) {
-            Work.range(x.n * x.h * x.w, (p0, p1) -> {
+            Chunks.range(x.n * x.h * x.w, (p0, p1) -> {
                 for (int p = p0; p < p1; p++)
                     for (int o = 0, j = p * cout; o < cout; o++, j++) out[j] = cv[j] * cs[o] + (b == null ? 0f : b[o]);
             });
             return y;
         }
         float[] sc = scale.data;
-        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+        Chunks.range(x.n * x.h * x.w, (p0, p1) -> {
             for (int p = p0; p < p1; p++)
                 for (int o = 0, j = p * cout; o < cout; o++, j++) {
                     // the backward's dScale needs conv with the effective weights: keep exact * scale
@@ -171,7 +172,7 @@ public final class BinaryConv2d implements Layer {
             dConv = Tensor.reuse(dConv, dy.n, dy.h, dy.w, cout);
             dScale = Tensor.reuse(dScale, dy.n, dy.h, dy.w, 1);
             float[] sc = scale.data, cv = conv.data, gy = dy.data, gc = dConv.data, gs = dScale.data;
-            Work.range(dy.n * dy.h * dy.w, (p0, p1) -> {
+            Chunks.range(dy.n * dy.h * dy.w, (p0, p1) -> {
                 for (int p = p0; p < p1; p++) {
                     double d = 0;
                     for (int j = p * cout, end = j + cout; j < end; j++) {
@@ -216,7 +217,7 @@ public final class BinaryConv2d implements Layer {
         int pixels = dy.n * dy.h * dy.w;
         for (int o = 0; o < cout; o++) {
             int oc = o;
-            db[o] = (float) Work.sum(pixels, (p0, p1) -> {
+            db[o] = (float) Chunks.sum(pixels, (p0, p1) -> {
                 double s = 0;
                 for (int p = p0; p < p1; p++) s += gy[p * cout + oc];
                 return s;

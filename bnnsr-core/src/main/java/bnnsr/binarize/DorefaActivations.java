@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 /**
@@ -20,7 +21,7 @@ public final class DorefaActivations implements ActivationBinarizer {
         Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float[] in = x.data, o = out.data;
         // (Sign(x - 0.5) + 1) / 2, branch-free
-        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = 0.5f * (Sign.of(in[i] - 0.5f) + 1f); });
+        Chunks.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = 0.5f * (Sign.of(in[i] - 0.5f) + 1f); });
         return out;
     }
 
@@ -28,7 +29,7 @@ public final class DorefaActivations implements ActivationBinarizer {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
         float[] in = x.data, g = dxb.data, d = dx.data;
         // 0 <= x <= 1 is |x - 0.5| <= 0.5, i.e. the clipped STE of 2 (x - 0.5)
-        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(2f * (in[i] - 0.5f), g[i]); });
+        Chunks.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(2f * (in[i] - 0.5f), g[i]); });
         return dx;
     }
 

@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.nn.Names;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;
@@ -48,7 +49,7 @@ public final class RSignActivations implements ActivationBinarizer {
         Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float[] in = x.data, o = out.data, b = bias.value;
         int c = channels;
-        Work.range(x.size() / c, (p0, p1) -> {
+        Chunks.range(x.size() / c, (p0, p1) -> {
             for (int i = p0 * c, e = p1 * c; i < e; i += c)
                 for (int ch = 0; ch < c; ch++) o[i + ch] = Sign.of(in[i + ch] + b[ch]);
         });
@@ -60,9 +61,9 @@ public final class RSignActivations implements ActivationBinarizer {
         float[] in = x.data, g = dxb.data, d = dx.data, b = bias.value;
         int c = channels, pixels = x.size() / c;
         // vectorised: the plain loop's branches in approxSignGrad were 10% of a bbcu-m training step
-        Work.range(pixels, (p0, p1) -> VectorMath.approxSignBackward(in, b, g, d, c, p0, p1));
+        Chunks.range(pixels, (p0, p1) -> VectorMath.approxSignBackward(in, b, g, d, c, p0, p1));
         // dL/db[c] = sum over pixels of dL/dv: fixed chunks, so the sum does not depend on the thread count
-        Work.channelSums(d, pixels, c, biasSums);
+        Chunks.channelSums(d, pixels, c, biasSums);
         for (int ch = 0; ch < c; ch++) bias.grad[ch] += (float) biasSums[ch];
         return dx;
     }

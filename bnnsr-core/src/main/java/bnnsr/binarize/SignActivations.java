@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 /** BNN activations: Sign(A), no scale; clipped STE (gradient passed where |A| <= 1). */
@@ -17,14 +18,14 @@ public final class SignActivations implements ActivationBinarizer {
     static Tensor signs(Tensor x) {
         Tensor out = Scratch.like(Scratch.Slot.BINARIZED, x);
         float[] in = x.data, o = out.data;
-        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = Sign.of(in[i]); });
+        Chunks.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) o[i] = Sign.of(in[i]); });
         return out;
     }
 
     @Override public Tensor backward(Tensor dxb, Tensor dScale) {
         dx = Tensor.reuse(dx, x.n, x.h, x.w, x.c);
         float[] in = x.data, g = dxb.data, d = dx.data;
-        Work.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(in[i], g[i]); });
+        Chunks.range(x.size(), (a, b) -> { for (int i = a; i < b; i++) d[i] = Sign.clippedSte(in[i], g[i]); });
         return dx;
     }
 

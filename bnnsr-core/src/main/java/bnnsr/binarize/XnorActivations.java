@@ -1,5 +1,6 @@
 package bnnsr.binarize;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 /**
@@ -20,7 +21,7 @@ public final class XnorActivations implements ActivationBinarizer {
         scale = Tensor.reuse(scale, x.n, x.h, x.w, 1);
         int c = x.c;
         float[] in = x.data, m = mean.data;
-        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+        Chunks.range(x.n * x.h * x.w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 double s = 0;
                 for (int j = p * c, end = j + c; j < end; j++) s += Math.abs(in[j]);
@@ -41,7 +42,7 @@ public final class XnorActivations implements ActivationBinarizer {
         boxAverage(dScale, k, dMean);   // the zero-padded box average is its own transpose
         int c = x.c;
         float[] in = x.data, g = dxb.data, d = dx.data, dm = dMean.data;
-        Work.range(x.n * x.h * x.w, (p0, p1) -> {
+        Chunks.range(x.n * x.h * x.w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 float f = dm[p] / c;
                 for (int j = p * c, end = j + c; j < end; j++) d[j] = Sign.clippedSte(in[j], g[j]) + f * Sign.absGrad(in[j]);

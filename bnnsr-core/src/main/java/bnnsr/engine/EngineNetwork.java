@@ -1,18 +1,37 @@
 package bnnsr.engine;
 
+import bnnsr.engine.graph.BandRunner;
+import bnnsr.engine.graph.EngineModel;
+import bnnsr.engine.graph.Node;
+import bnnsr.engine.graph.PackedModel;
+import bnnsr.engine.graph.RowSink;
 import bnnsr.tensor.Tensor;
 
 /**
  * A {@link PackedModel} run by the {@link EngineModel} as an {@link InferenceNetwork}, so the tiler, the upscaler,
- * {@code eval} and {@code upscale} take packed files like float ones.
+ * {@code eval} and {@code upscale} take packed files like float ones; it also streams ({@link BandRunner}).
  * <p>
  * Receptive radius: k / 2 per conv node (FP or binary, wherever it runs) plus {@link ModelNetwork#RESAMPLING_MARGIN}:
  * an over-count (HR convs see less than k / 2 LR pixels) but never an under-count, as for float models.
+ * <p>
+ * Band height when streaming: as many LR rows as keep a band's live activations (the largest set of step
+ * outputs alive at once, {@link EngineModel#liveBytesPerInputPixel}) within {@link #BAND_BUDGET}, between
+ * {@link #MIN_BAND} and {@link #MAX_BAND} rows. What it sizes for: the halo rows each conv computes twice per band
+ * (2 k / 2 rows) against the band's rows, at most ~12% of the LR convs' work at 16 rows and under 4% at 64, while
+ * memory stays bounded; full-width bands of a 1920-pixel-wide image hold ~0.5 MB per row of one 64-channel LR
+ * tensor, so they cannot live in a 1-2 MB L2 whatever their height (that would take column tiles too).
  */
 public final class EngineNetwork implements InferenceNetwork {
+    /** Bytes of live activations a band may hold. */
+    public static final long BAND_BUDGET = 256L << 20;
+    /** Bounds of the band height, LR rows. */
+    public static final int MIN_BAND = 16, MAX_BAND = 256;
+
     private final PackedModel model;
     private final EngineModel engine;
     private final int radius;
+    private final boolean streams;
+    private BandRunner bands;
 
     public EngineNetwork(PackedModel model) {
         this.model = model;
@@ -23,6 +42,7 @@ public final class EngineNetwork implements InferenceNetwork {
             if (n instanceof Node.BinaryConv b) r += b.k() / 2;
         }
         this.radius = r;
+        this.streams = BandRunner.supports(engine);
     }
 
     public PackedModel model() { return model; }
@@ -36,32 +56,33 @@ public final class EngineNetwork implements InferenceNetwork {
         return engine.forward(lr);
     }
 
-    /**
-     * The float buffers the steps keep (every node's output; a binary conv also its accumulation and packed input),
-     * per input pixel: channels times the tensor's area relative to the input, 4 bytes each.
-     */
-    @Override public long bytesPerInputPixel() {
-        java.util.Map<String, int[]> shape = new java.util.HashMap<>();   // channels, spatial factor
-        shape.put(PackedModel.INPUT, new int[] {PackedModel.IMAGE_CHANNELS, 1});
-        long bytes = 0;
-        for (Node n : model.nodes) {
-            int[] in = shape.get(n.inputs().getFirst());
-            int[] out = switch (n) {
-                case Node.Conv c -> new int[] {c.cout(), in[1]};
-                case Node.BinaryConv b -> new int[] {b.cout(), in[1]};
-                case Node.PixelShuffle p -> new int[] {in[0] / (p.r() * p.r()), in[1] * p.r()};
-                case Node.Bilinear b -> new int[] {in[0], in[1] * b.scale()};
-                case Node.Bicubic b -> new int[] {in[0], in[1] * b.scale()};
-                case Node.Nearest b -> new int[] {in[0], in[1] * b.scale()};
-                default -> in;
-            };
-            shape.put(n.out(), out);
-            long area = (long) out[1] * out[1];
-            bytes += 4L * out[0] * area;
-            if (n instanceof Node.BinaryConv b) bytes += (4L * b.cin() + b.cin() / 8 + 8) * area;
-        }
-        return bytes;
+    @Override public boolean streams() { return streams; }
+
+    @Override public void stream(Tensor lr, RowSink sink, Tiler.Progress progress) {
+        if (!streams) InferenceNetwork.super.stream(lr, sink, progress);
+        if (bands == null) bands = new BandRunner(engine);
+        bands.run(lr, bandRows(lr.w), sink, progress::tileDone);
     }
+
+    /** The band height for images {@code width} LR pixels wide (see the class comment). */
+    public int bandRows(int width) {
+        long perRow = Math.max(1, engine.liveBytesPerInputPixel() * width);
+        return (int) Math.max(MIN_BAND, Math.min(MAX_BAND, BAND_BUDGET / perRow));
+    }
+
+    /**
+     * A band's live activations plus the rows every tensor keeps between bands (its readers' halos and lags: a few
+     * rows each, bounded here by 8 rows of every step's output).
+     */
+    @Override public long streamBytes(int width) {
+        return (long) bandRows(width) * width * engine.liveBytesPerInputPixel() + 8L * width * engine.allBytesPerInputPixel();
+    }
+
+    /**
+     * The float buffers of a whole-image run per input pixel: the largest set of step outputs alive at once (the
+     * engine hands buffers back after their last reader) plus the binary steps' packed inputs and statistics.
+     */
+    @Override public long bytesPerInputPixel() { return engine.liveBytesPerInputPixel(); }
 
     @Override public InferenceNetwork replica() { return new EngineNetwork(model); }
 

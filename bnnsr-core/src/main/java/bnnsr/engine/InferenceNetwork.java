@@ -1,5 +1,6 @@
 package bnnsr.engine;
 
+import bnnsr.engine.graph.RowSink;
 import bnnsr.tensor.Tensor;
 
 /**
@@ -32,6 +33,24 @@ public interface InferenceNetwork {
      * default tile size is chosen from it so that a tile's buffers stay within a budget.
      */
     long bytesPerInputPixel();
+
+    /**
+     * Whether {@link #stream} works: the network can run an image of any height in bands of rows, holding only the
+     * rows its layers still need, with the same result as {@link #run}.
+     */
+    default boolean streams() { return false; }
+
+    /**
+     * Upscales {@code lr} (1 x h x w x 3) as {@link #run} would, handing the output rows to {@code sink} top to
+     * bottom, each once, and telling {@code progress} after each band; working memory depends on the width, not
+     * the height. Only when {@link #streams()}.
+     */
+    default void stream(Tensor lr, RowSink sink, Tiler.Progress progress) {
+        throw new UnsupportedOperationException(describe() + " does not stream");
+    }
+
+    /** An estimate of the working memory {@link #stream} needs for images {@code width} LR pixels wide, in bytes. */
+    default long streamBytes(int width) { throw new UnsupportedOperationException(describe() + " does not stream"); }
 
     /** A new instance with the same weights and its own buffers, for running on another thread. */
     InferenceNetwork replica();

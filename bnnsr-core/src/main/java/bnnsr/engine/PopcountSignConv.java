@@ -1,6 +1,7 @@
 package bnnsr.engine;
 
 import bnnsr.binarize.SignConv;
+import bnnsr.engine.kernels.*;
 import bnnsr.tensor.Tensor;
 
 /**

@@ -1,5 +1,6 @@
 package bnnsr.engine;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public final class Tiler {
         int window = (int) Math.min((long) maxCore + 2L * radius, length);
         List<Span> spans = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int from = (int) ((long) length * i / count), to = (int) ((long) length * (i + 1) / count);
+            int from = Chunks.start(length, count, i), to = Chunks.start(length, count, i + 1);
             int start = Math.max(0, Math.min(from - radius, length - window));
             spans.add(new Span(from, to, start, window));
         }

@@ -1,5 +1,6 @@
 package bnnsr.engine;
 
+import bnnsr.engine.graph.RowSink;
 import bnnsr.image.FloatImage;
 import bnnsr.image.ImageReader;
 import bnnsr.image.ImageWriter;
@@ -20,8 +21,11 @@ import java.util.concurrent.Semaphore;
  * BufferedImage big = up.upscale(ImageIO.read(file));
  * }</pre>
  *
- * <p>What an image goes through: the colour is upscaled by the network, tile by tile ({@link Tiler}), then clamped
- * to [0, 1]; an alpha channel is upscaled on its own with MATLAB's bicubic (clamped) and re-attached; a grey image
+ * <p>What an image goes through: the colour is upscaled by the network, then clamped to [0, 1] straight into the
+ * output image. With the automatic tile size, a network that {@link InferenceNetwork#streams() streams} (packed
+ * models) runs in bands of rows holding only the rows its layers still need (memory grows with the width, not the
+ * height, and nothing is computed twice but a few halo rows); other networks, or an explicit tile size, go tile by
+ * tile ({@link Tiler}); an alpha channel is upscaled on its own with MATLAB's bicubic (clamped) and re-attached; a grey image
  * runs through the network as R = G = B and comes back grey as the mean of the three output channels (they differ
  * only by what the network does to a colourless input, and the mean treats them alike); the bit depth of the input
  * is kept (a 16-bit image's float values go through the network without 8-bit rounding).
@@ -62,6 +66,7 @@ public final class Upscaler {
 
     private final InferenceNetwork prototype;
     private final Tiler tiler;
+    private final boolean autoTile;
     private final long maxOutputPixels;
     private final Semaphore permits;
     private final ConcurrentLinkedQueue<InferenceNetwork> idle = new ConcurrentLinkedQueue<>();
@@ -69,6 +74,7 @@ public final class Upscaler {
     /** Uses {@code network} as the first instance of the pool (do not use it elsewhere meanwhile). */
     public Upscaler(InferenceNetwork network, Options options) {
         this.prototype = network;
+        this.autoTile = options.tile() == AUTO_TILE;
         this.tiler = new Tiler(options.tile() == AUTO_TILE ? Tiler.autoTile(network, Tiler.defaultBudget()) : options.tile());
         this.maxOutputPixels = options.maxOutputPixels();
         this.permits = new Semaphore(options.instances(), true);
@@ -91,8 +97,8 @@ public final class Upscaler {
 
     /** Upscales a decoded image; the result is an 8- or 16-bit component image with the input's channels. */
     public BufferedImage upscale(BufferedImage image) {
-        FloatImage out = upscale(ImageReader.toFloat(image));
-        return ImageWriter.toBuffered(out, out.bitDepth());
+        FloatImage in = ImageReader.toFloat(image);
+        return upscaleToImage(in, in.bitDepth(), Tiler.Progress.NONE);
     }
 
     /**
@@ -101,36 +107,102 @@ public final class Upscaler {
      */
     public FloatImage upscale(FloatImage image) { return upscale(image, Tiler.Progress.NONE); }
 
-    /** As {@link #upscale(FloatImage)}, telling {@code progress} after each tile. */
+    /** As {@link #upscale(FloatImage)}, telling {@code progress} after each tile or band. */
     public FloatImage upscale(FloatImage image, Tiler.Progress progress) {
-        checkSize(image.height, image.width, image.channels);
-        int s = scale(), h = image.height * s, w = image.width * s;
-        FloatImage rgb = image.toRgb();
-        Tensor sr = runNetwork(new Tensor(1, image.height, image.width, 3, rgb.data), progress);
-        float[] out = new float[h * w * image.channels];
-        int cc = image.colourChannels(), c = image.channels;
-        if (cc == 3) {
-            for (int i = 0, o = 0, p = 0; i < h * w; i++, o += c, p += 3) {
-                out[o] = clamp(sr.data[p]);
-                out[o + 1] = clamp(sr.data[p + 1]);
-                out[o + 2] = clamp(sr.data[p + 2]);
-            }
-        } else {
-            for (int i = 0, o = 0, p = 0; i < h * w; i++, o += c, p += 3)
-                out[o] = clamp((sr.data[p] + sr.data[p + 1] + sr.data[p + 2]) / 3f);
-        }
-        if (image.hasAlpha()) {
-            float[] a = MatlabBicubic.imresize(image.alpha(), image.height, image.width, h, w);
-            for (int i = 0, o = cc; i < a.length; i++, o += c) out[o] = clamp(a[i]);
-        }
+        int s = scale(), h = image.height * s, w = image.width * s, c = image.channels;
+        float[] out = new float[h * w * c];
+        upscale(image, progress, (y0, y1, samples, offset) -> System.arraycopy(samples, offset, out, y0 * w * c, (y1 - y0) * w * c));
         return new FloatImage(h, w, c, out, image.bitDepth());
     }
 
-    /** Runs the network (tiled) on a 1 x h x w x 3 tensor; the result is the caller's. */
+    /**
+     * As {@link #upscale(FloatImage, Tiler.Progress)}, straight into an 8- or 16-bit image ({@code bits}) for
+     * writing: no full-size float output is ever held (a 1920x1080 photo x4 would need 400 MB of floats besides
+     * the 100 MB image).
+     */
+    public BufferedImage upscaleToImage(FloatImage image, int bits, Tiler.Progress progress) {
+        int s = scale(), w = image.width * s, c = image.channels;
+        BufferedImage bi = ImageWriter.newImage(image.height * s, w, c, bits);
+        int[] row = new int[w * c];
+        upscale(image, progress, (y0, y1, samples, offset) -> {
+            for (int y = y0; y < y1; y++) ImageWriter.setRow(bi.getRaster(), y, samples, offset + (y - y0) * w * c, row, bits);
+        });
+        return bi;
+    }
+
+    /** Output rows [y0, y1) of the final image: {@code samples[offset..]}, interleaved, clamped. */
+    private interface OutputRows { void rows(int y0, int y1, float[] samples, int offset); }
+
+    /**
+     * The one upscale path: colour through the network (streamed or tiled) and alpha by bicubic, converted a band
+     * of rows at a time into the output's channels and handed to {@code sink} top to bottom.
+     */
+    private void upscale(FloatImage image, Tiler.Progress progress, OutputRows sink) {
+        checkSize(image.height, image.width, image.channels);
+        int s = scale(), h = image.height * s, w = image.width * s;
+        FloatImage rgb = image.toRgb();
+        Tensor lr = new Tensor(1, image.height, image.width, 3, rgb.data);
+        int cc = image.colourChannels(), c = image.channels;
+        float[] alpha = image.hasAlpha() ? MatlabBicubic.imresize(image.alpha(), image.height, image.width, h, w) : null;
+        // converted CHUNK rows at a time: a small buffer, whatever the band or tile delivered
+        float[] out = new float[CHUNK * w * c];
+        RowSink rows = (slab, y0, from, to) -> {
+            for (int y = from; y < to; y += CHUNK) {
+                int end = Math.min(to, y + CHUNK);
+                convert(slab, (y - y0) * w * 3, alpha, y * w, (end - y) * w, cc, c, out);
+                sink.rows(y, end, out, 0);
+            }
+        };
+        InferenceNetwork net = acquire();
+        try {
+            if (streaming(net)) {
+                net.stream(lr, rows, progress);
+            } else {
+                Tensor sr = tiler.run(net, lr, progress);
+                rows.rows(sr, 0, 0, h);
+            }
+        } finally {
+            release(net);
+        }
+    }
+
+    private static final int CHUNK = 16;
+
+    /**
+     * {@code pixels} network RGB pixels from {@code rgb[p..]} into {@code out} with the output's channels: colour
+     * clamped (grey as the mean of the three), alpha (pixel index {@code a} on) clamped.
+     */
+    private static void convert(Tensor rgb, int p, float[] alpha, int a, int pixels, int cc, int c, float[] out) {
+        float[] d = rgb.data;
+        for (int i = 0, o = 0; i < pixels; i++, o += c, p += 3) {
+            if (cc == 3) {
+                out[o] = clamp(d[p]);
+                out[o + 1] = clamp(d[p + 1]);
+                out[o + 2] = clamp(d[p + 2]);
+            } else {
+                out[o] = clamp((d[p] + d[p + 1] + d[p + 2]) / 3f);
+            }
+            if (alpha != null) out[o + cc] = clamp(alpha[a + i]);
+        }
+    }
+
+    /** Streams (bands of rows) when the tile size is automatic and the network can; else tiles. */
+    private boolean streaming(InferenceNetwork net) { return autoTile && net.streams(); }
+
+    /** Whether images go through the network in streamed bands of rows rather than tiles. */
+    public boolean streams() { return streaming(prototype); }
+
+    /** Runs the network (tiled, or streamed) on a 1 x h x w x 3 tensor; the result is the caller's. */
     public Tensor runNetwork(Tensor lrRgb, Tiler.Progress progress) {
         InferenceNetwork net = acquire();
         try {
-            return tiler.run(net, lrRgb, progress);
+            if (!streaming(net)) return tiler.run(net, lrRgb, progress);
+            int s = net.scale();
+            Tensor out = new Tensor(1, lrRgb.h * s, lrRgb.w * s, 3);
+            int rowLen = out.w * 3;
+            net.stream(lrRgb, (slab, y0, from, to) ->
+                    System.arraycopy(slab.data, (from - y0) * rowLen, out.data, from * rowLen, (to - from) * rowLen), progress);
+            return out;
         } finally {
             release(net);
         }
@@ -157,10 +229,12 @@ public final class Upscaler {
     /** Bytes one call needs for an image, by estimate (see {@link #checkSize}). */
     public long estimateBytes(int height, int width, int channels) {
         long s = scale(), in = (long) height * width, out = in * s * s;
-        long network = tiler.windowPixels(height, width, prototype.receptiveRadius()) * prototype.bytesPerInputPixel();
+        long network = streams() ? prototype.streamBytes(width)
+                : tiler.windowPixels(height, width, prototype.receptiveRadius()) * prototype.bytesPerInputPixel();
         long alpha = channels % 2 == 0 ? out * 20 : 0;               // bicubic works in doubles
-        // RGB copy of the input; float RGB result; the output image; its ints and samples when converted for writing
-        return in * 12 + out * (12 + 4L * channels + 6L * channels) + alpha + network;
+        // RGB copy of the input; float RGB result when tiled; the output image; its ints and samples when converted
+        // for writing
+        return in * 12 + out * ((streams() ? 0 : 12) + 4L * channels + 6L * channels) + alpha + network;
     }
 
     private static String gib(long bytes) { return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30)); }

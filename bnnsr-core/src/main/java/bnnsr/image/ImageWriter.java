@@ -35,7 +35,14 @@ public final class ImageWriter {
      */
     public static void writePng(FloatImage img, Path file, int bits, boolean replace) {
         if (bits != 8 && bits != 16) throw new IllegalArgumentException("PNG bit depth must be 8 or 16, got " + bits);
-        BufferedImage bi = toBuffered(img, bits);
+        writePng(toBuffered(img, bits), file, replace);
+    }
+
+    /** Writes an image made by {@link #newImage} (or any image ImageIO's PNG writer takes) as PNG, replacing. */
+    public static void writePng(BufferedImage bi, Path file) { writePng(bi, file, true); }
+
+    /** As {@link #writePng(BufferedImage, Path)}; without {@code replace} an existing file is kept. */
+    public static void writePng(BufferedImage bi, Path file, boolean replace) {
         try {
             AtomicFiles.write(file, replace, out -> {
                 if (!ImageIO.write(bi, "png", out)) throw new IOException("no PNG writer for this image type");
@@ -107,10 +114,12 @@ public final class ImageWriter {
                 img.isGrey() ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster r = bi.getRaster();
         int cc = img.colourChannels();
-        int[] s = new int[img.pixels() * cc];
-        for (int i = 0, j = 0; i < img.pixels(); i++)
-            for (int k = 0; k < cc; k++) s[j++] = Quantize.level(img.data[i * img.channels + k]);
-        r.setPixels(0, 0, img.width, img.height, s);
+        int[] s = new int[img.width * cc];                  // a row at a time (no whole-image int copy)
+        for (int y = 0; y < img.height; y++) {
+            for (int x = 0, j = 0; x < img.width; x++)
+                for (int k = 0; k < cc; k++) s[j++] = Quantize.level(img.data[(y * img.width + x) * img.channels + k]);
+            r.setPixels(0, y, img.width, 1, s);
+        }
         return bi;
     }
 
@@ -185,15 +194,31 @@ public final class ImageWriter {
 
     /** A BufferedImage whose PNG encoding has exactly the image's channels (grey/RGB, with or without alpha). */
     public static BufferedImage toBuffered(FloatImage img, int bits) {
-        boolean alpha = img.hasAlpha();
-        ColorSpace cs = ColorSpace.getInstance(img.isGrey() ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
+        BufferedImage bi = newImage(img.height, img.width, img.channels, bits);
+        int[] s = new int[img.width * img.channels];
+        for (int y = 0; y < img.height; y++) setRow(bi.getRaster(), y, img.data, y * img.width * img.channels, s, bits);
+        return bi;
+    }
+
+    /**
+     * An empty image of 1 to 4 channels (grey, grey + alpha, RGB, RGBA) with 8- or 16-bit samples, whose PNG
+     * encoding has exactly those channels; fill it row by row with {@link #setRow}.
+     */
+    public static BufferedImage newImage(int height, int width, int channels, int bits) {
+        boolean alpha = channels == 2 || channels == 4;
+        ColorSpace cs = ColorSpace.getInstance(channels <= 2 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
         ComponentColorModel cm = new ComponentColorModel(cs, alpha, false,
                 alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE,
                 bits == 16 ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE);
-        WritableRaster r = cm.createCompatibleWritableRaster(img.width, img.height);
-        int[] s = new int[img.data.length];
-        for (int i = 0; i < s.length; i++) s[i] = bits == 16 ? Quantize.level16(img.data[i]) : Quantize.level(img.data[i]);
-        r.setPixels(0, 0, img.width, img.height, s);
-        return new BufferedImage(cm, r, false, null);
+        return new BufferedImage(cm, cm.createCompatibleWritableRaster(width, height), false, null);
+    }
+
+    /**
+     * Row {@code y} of an image of {@link #newImage}: {@code row.length} samples (width x channels, interleaved)
+     * from {@code src[offset..]}, clamped and rounded to the nearest level; {@code row} is scratch.
+     */
+    public static void setRow(WritableRaster r, int y, float[] src, int offset, int[] row, int bits) {
+        for (int i = 0; i < row.length; i++) row[i] = bits == 16 ? Quantize.level16(src[offset + i]) : Quantize.level(src[offset + i]);
+        r.setPixels(0, y, row.length / r.getNumBands(), 1, row);
     }
 }

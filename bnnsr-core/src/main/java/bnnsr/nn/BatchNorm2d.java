@@ -1,5 +1,6 @@
 package bnnsr.nn;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 import java.util.Arrays;

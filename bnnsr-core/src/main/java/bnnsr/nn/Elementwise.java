@@ -1,5 +1,6 @@
 package bnnsr.nn;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 /** Element-wise tensor arithmetic shared by the composite layers (multithreaded for large tensors). */

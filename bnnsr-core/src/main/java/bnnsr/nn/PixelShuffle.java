@@ -1,5 +1,6 @@
 package bnnsr.nn;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 /**
@@ -24,18 +25,21 @@ public final class PixelShuffle implements Layer {
         int c = x.c / rr;
         y = Tensor.reuse(y, x.n, x.h * r, x.w * r, c);
         inC = x.c;
-        shuffle(x, y, true);
+        shuffle(x, y, r, true);
         return y;
     }
 
     @Override public Tensor backward(Tensor dy) {
         dx = Tensor.reuse(dx, dy.n, dy.h / r, dy.w / r, inC);
-        shuffle(dx, dy, false);
+        shuffle(dx, dy, r, false);
         return dx;
     }
 
-    /** Copies between the low-resolution tensor {@code lo} and the shuffled {@code hi}, in the given direction. */
-    private void shuffle(Tensor lo, Tensor hi, boolean toHi) {
+    /**
+     * Copies between the low-resolution tensor {@code lo} and the shuffled {@code hi} (x{@code r}), in the given
+     * direction (the engine shuffles into buffers of its own with it).
+     */
+    public static void shuffle(Tensor lo, Tensor hi, int r, boolean toHi) {
         int rr = r * r, c = hi.c, rows = lo.n * lo.h;
         float[] l = lo.data, h = hi.data;
         Chunks.run(rows, Chunks.count(rows, Math.max(1, 8192 / (lo.w * lo.c))), (chunk, r0, r1) -> {

@@ -1,5 +1,6 @@
 package bnnsr.nn;
 
+import bnnsr.tensor.Chunks;
 import bnnsr.tensor.Tensor;
 
 /** max(x, 0); the gradient at 0 is 0, as in PyTorch. */

@@ -10,21 +10,47 @@ public interface ConvOps {
     /** y = conv(x, w) + bias; x is [n,h,w,cin], y is [n,h,w,cout] (overwritten); bias may be null. */
     void forward(Tensor x, float[] w, float[] bias, int k, Tensor y);
 
+    /**
+     * {@link #forward} computing only rows [rowFrom, rowTo) of y (one image; its other rows are left as they are):
+     * for a band whose edge rows are not kept. Every computed row equals {@code forward}'s bit for bit. The default
+     * computes all rows.
+     */
+    default void forwardRows(Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) { forward(x, w, bias, k, y); }
+
     /** dx = conv_transpose(dy, w); dx is [n,h,w,cin] (overwritten). */
     void backwardInput(Tensor dy, float[] w, int k, Tensor dx);
 
     /** dw (HWIO, overwritten) = sum over n, pixels of x-patch * dy; db (overwritten, may be null) = sum of dy. */
     void backwardWeight(Tensor x, Tensor dy, int k, float[] dw, float[] db);
 
-    /** The implementation every layer uses (the fast one when it exists). */
-    static ConvOps get() { return Holder.INSTANCE; }
+    /**
+     * The implementation the calling thread's layers use: the one {@link #using} installed for this thread, else
+     * the fast one (the scalar one when the JVM runs without jdk.incubator.vector). Nothing JVM-wide is mutable.
+     */
+    static ConvOps get() {
+        ConvOps o = Default.SCOPED.get();
+        return o != null ? o : Default.INSTANCE;
+    }
 
-    final class Holder {
-        private Holder() {}
-        static volatile ConvOps INSTANCE = fastest();
+    /**
+     * Runs {@code body} with {@code ops} as the conv implementation of the layers this thread runs (a tracer or a
+     * counter wrapping the real one), then restores the previous one; other threads are not affected.
+     */
+    static void using(ConvOps ops, Runnable body) {
+        ConvOps before = Default.SCOPED.get();
+        Default.SCOPED.set(ops);
+        try {
+            body.run();
+        } finally {
+            Default.SCOPED.set(before);
+        }
+    }
 
-        /** Installs the default implementation (the fast kernels register themselves here). */
-        public static void set(ConvOps ops) { INSTANCE = ops; }
+    /** The default implementation and the per-thread override of {@link #using}. */
+    final class Default {
+        private Default() {}
+        static final ConvOps INSTANCE = fastest();
+        static final ThreadLocal<ConvOps> SCOPED = new ThreadLocal<>();
 
         /** The Vector API kernels, or the scalar ones when the JVM runs without jdk.incubator.vector. */
         private static ConvOps fastest() {

@@ -37,13 +37,34 @@ public final class Parallel {
         if (n <= 0) return;
         int k = Math.max(1, Math.min(chunks, n));
         if (k == 1 || threads == 1 || inPool()) {
-            for (int i = 0; i < k; i++) body.run(start(n, k, i), start(n, k, i + 1));
+            for (int i = 0; i < k; i++) body.run(Chunks.start(n, k, i), Chunks.start(n, k, i + 1));
             return;
         }
         RecursiveAction[] tasks = new RecursiveAction[k];
         for (int i = 0; i < k; i++) {
-            final int a = start(n, k, i), b = start(n, k, i + 1);
+            final int a = Chunks.start(n, k, i), b = Chunks.start(n, k, i + 1);
             tasks[i] = new RecursiveAction() { @Override protected void compute() { body.run(a, b); } };
+        }
+        pool.invoke(new RecursiveAction() {
+            @Override protected void compute() { invokeAll(tasks); }
+        });
+    }
+
+    /**
+     * Runs {@code task} for each index in [0, n) on the pool's threads, several at once: independent jobs (images)
+     * one per core. Inside a task, {@link #forRange} runs inline (one core per task), with the same chunks and
+     * hence the same float results as when called from outside.
+     */
+    public static void forEach(int n, java.util.function.IntConsumer task) {
+        if (n <= 0) return;
+        if (n == 1 || threads == 1 || inPool()) {
+            for (int i = 0; i < n; i++) task.accept(i);
+            return;
+        }
+        RecursiveAction[] tasks = new RecursiveAction[n];
+        for (int i = 0; i < n; i++) {
+            final int j = i;
+            tasks[i] = new RecursiveAction() { @Override protected void compute() { task.accept(j); } };
         }
         pool.invoke(new RecursiveAction() {
             @Override protected void compute() { invokeAll(tasks); }
@@ -54,5 +75,4 @@ public final class Parallel {
         return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread t && t.getPool() == pool;
     }
 
-    private static int start(int n, int k, int i) { return (int) ((long) n * i / k); }
 }

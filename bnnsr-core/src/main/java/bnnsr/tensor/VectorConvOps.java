@@ -51,7 +51,14 @@ public final class VectorConvOps implements ConvOps {
     @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
         checkGeometry(x, y, k, w, "forward");
         if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
-        conv(workspaces.get(), x, w, bias, k, y);
+        conv(workspaces.get(), x, w, bias, k, y, 0, x.n * x.h);
+    }
+
+    @Override public void forwardRows(Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) {
+        checkGeometry(x, y, k, w, "forward");
+        if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
+        if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        conv(workspaces.get(), x, w, bias, k, y, rowFrom, rowTo);
     }
 
     @Override public void backwardInput(Tensor dy, float[] w, int k, Tensor dx) {
@@ -65,7 +72,7 @@ public final class VectorConvOps implements ConvOps {
             for (int ci = 0; ci < cin; ci++)
                 for (int co = 0; co < cout; co++) f[dst + co * cin + ci] = w[src + ci * cout + co];
         }
-        conv(ws, dy, f, null, k, dx);
+        conv(ws, dy, f, null, k, dx, 0, dy.n * dy.h);
     }
 
     @Override public void backwardWeight(Tensor x, Tensor dy, int k, float[] dw, float[] db) {
@@ -83,7 +90,7 @@ public final class VectorConvOps implements ConvOps {
         Parallel.forRange(chunks, chunks, (from, to) -> {
             for (int t = from; t < to; t++)
                 weightChunk(x, dy, k, byInput, aP, bP, ws.dw[t], db == null ? null : ws.db[t],
-                        chunkStart(rows, chunks, t), chunkStart(rows, chunks, t + 1));
+                        Chunks.start(rows, chunks, t), Chunks.start(rows, chunks, t + 1));
         });
         for (int tap = 0; tap < taps; tap++)
             for (int ci = 0; ci < cin; ci++)
@@ -104,8 +111,8 @@ public final class VectorConvOps implements ConvOps {
     // ---- forward (and backward-input) ----
 
     /** y = conv(x, w HWIO) + bias, choosing the kernel family by channel counts. */
-    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, Tensor y) {
-        int cin = x.c, cout = y.c, taps = k * k, rows = x.n * x.h;
+    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) {
+        int cin = x.c, cout = y.c, taps = k * k, rows = rowTo - rowFrom;
         boolean dot = cout <= 8 && cin > cout;
         int coP;
         float[] wts;
@@ -135,7 +142,7 @@ public final class VectorConvOps implements ConvOps {
         if (bias != null) System.arraycopy(bias, 0, b, 0, cout);
         int chunks = Math.min(Parallel.threads(), rows);
         float[] weights = wts;
-        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, y, from, to));
+        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, y, rowFrom + from, rowFrom + to));
     }
 
     private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, Tensor y, int r0, int r1) {
@@ -305,5 +312,4 @@ public final class VectorConvOps implements ConvOps {
     private static float[] grow(float[] a, int size) { return a != null && a.length >= size ? a : new float[size]; }
 
     /** The first row of chunk i of k over n rows: the same split as {@link Parallel#forRange}. */
-    private static int chunkStart(int n, int k, int i) { return (int) ((long) n * i / k); }
 }

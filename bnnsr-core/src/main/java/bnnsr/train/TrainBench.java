@@ -31,14 +31,8 @@ public final class TrainBench {
         int s = options.scale();
         Tensor x = random(batch, patch, patch, 1), y = random(batch, patch * s, patch * s, 2);
         for (int i = 0; i < warmup; i++) step(model, adam, loss, x, y);
-        ConvOps real = ConvOps.get();
-        CountingConvOps counting = new CountingConvOps(real);
-        ConvOps.Holder.set(counting);
-        try {
-            step(model, adam, loss, x, y);
-        } finally {
-            ConvOps.Holder.set(real);
-        }
+        CountingConvOps counting = new CountingConvOps(ConvOps.get());
+        ConvOps.using(counting, () -> step(model, adam, loss, x, y));
         double[] times = new double[iters];
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();

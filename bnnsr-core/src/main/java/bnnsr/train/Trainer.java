@@ -5,7 +5,8 @@ import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
 import bnnsr.arch.ModelInput;
 import bnnsr.eval.Evaluator;
-import bnnsr.eval.ModelResolver;
+import bnnsr.engine.ModelNetwork;
+import bnnsr.engine.NetworkResolver;
 import bnnsr.eval.Protocol;
 import bnnsr.image.ImageReader;
 import bnnsr.io.Limits;
@@ -28,6 +29,8 @@ public final class Trainer {
     private final Path out;
     private final PrintStream log;
     private final Model model;
+    /** The model as the evaluation protocol runs it (made at the first validation). */
+    private NetworkResolver validator;
     private final Adam adam;
     private final long start;
     private final TrainingImages images;
@@ -153,7 +156,8 @@ public final class Trainer {
     /** Mean validation PSNR (Y, shave = scale) of the current model, NaN without a validation set. */
     public double validate() {
         if (valSamples.isEmpty()) return Double.NaN;
-        return Evaluator.measure("validation", valSamples, new ModelResolver(model, cfg.arch)).psnr();
+        if (validator == null) validator = new NetworkResolver(new ModelNetwork(model), cfg.arch);
+        return Evaluator.measure("validation", valSamples, validator).psnr();
     }
 
     public Result run() throws IOException {

@@ -6,6 +6,7 @@ import bnnsr.arch.Model;
 import bnnsr.binarize.Binarization;
 import bnnsr.binarize.BinaryConv2d;
 import bnnsr.binarize.SignConv;
+import bnnsr.engine.kernels.BinaryConvOps;
 import bnnsr.nn.GradCheck;
 import bnnsr.nn.Param;
 import bnnsr.tensor.Tensor;

@@ -12,7 +12,7 @@ import java.util.List;
 import static bnnsr.engine.TestNetworks.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.*;
 
-class TilerTest {
+public class TilerTest {
     static final double TOL = 1e-4;
 
     @Test void spansCoverTheImageAndWindowsHoldTheRadius() {
@@ -42,7 +42,7 @@ class TilerTest {
      * windows of the smaller tiles lie inside the image (so the overlaps are really tested), and the tile sizes agree
      * with each other. For any {@link InferenceNetwork} (the packed engine's tests can call it too).
      */
-    static void assertTilingExact(InferenceNetwork net) {
+    public static void assertTilingExact(InferenceNetwork net) {
         int r = net.receptiveRadius(), h = 2 * (7 + 2 * r) + 3, w = h + 4;
         for (int tile : new int[] {7, 16}) {
             assertTrue(Tiler.spans(h, tile, r).get(0).windowLength() < h, "windows smaller than the image");

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -95,6 +96,42 @@ class VectorConvOpsTest {
         int pixels = x.n * x.h * x.w;
         assertClose(dwRef, dw, dwMag, pixels, what + " backwardWeight dw");
         if (bias != null) assertClose(dbRef, db, dbMag, pixels, what + " backwardWeight db");
+    }
+
+    /** forwardRows: the rows asked equal forward's bit for bit (a band's kept rows); the others are not touched. */
+    @Test void rowRangesEqualTheWholeForward() {
+        Random rnd = new Random(5);
+        for (int[] g : new int[][] {{9, 6, 16, 32, 3}, {5, 40, 64, 3, 3}, {6, 7, 3, 64, 3}, {4, 5, 48, 48, 1}}) {
+            int h = g[0], w = g[1], cin = g[2], cout = g[3], k = g[4];
+            Tensor x = random(rnd, 1, h, w, cin);
+            float[] wt = random(rnd, k * k * cin * cout), b = random(rnd, cout);
+            Tensor whole = new Tensor(1, h, w, cout);
+            new VectorConvOps().forward(x, wt, b, k, whole);
+            for (int[] r : new int[][] {{0, h}, {1, h - 1}, {0, 1}, {h - 1, h}, {2, 2}}) {
+                Tensor band = new Tensor(1, h, w, cout);
+                java.util.Arrays.fill(band.data, 7f);
+                new VectorConvOps().forwardRows(x, wt, b, k, band, r[0], r[1]);
+                for (int i = 0; i < band.size(); i++) {
+                    int y = i / (w * cout);
+                    assertEquals(y >= r[0] && y < r[1] ? whole.data[i] : 7f, band.data[i], "row " + y + " of " + r[0] + ".." + r[1]);
+                }
+            }
+        }
+    }
+
+    /** A tracer installed with using() serves this thread only, for the body only. */
+    @Test void usingScopesAnImplementationToOneThreadAndBody() throws Exception {
+        ConvOps counting = new CountingConvOps(ConvOps.get());
+        ConvOps[] seen = new ConvOps[2];
+        ConvOps.using(counting, () -> {
+            seen[0] = ConvOps.get();
+            Thread t = new Thread(() -> seen[1] = ConvOps.get());
+            t.start();
+            try { t.join(); } catch (InterruptedException e) { throw new IllegalStateException(e); }
+        });
+        assertSame(counting, seen[0]);
+        assertInstanceOf(VectorConvOps.class, seen[1], "another thread keeps the default");
+        assertInstanceOf(VectorConvOps.class, ConvOps.get(), "restored after the body");
     }
 
     @Test void isTheInstalledDefault() {

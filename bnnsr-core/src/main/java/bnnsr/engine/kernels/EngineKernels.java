@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.kernels;
 
 import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
@@ -21,14 +21,14 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * {@link ScalarEngineKernels} holds the plain-loop twins the tests compare with.
  */
-final class EngineKernels {
+public final class EngineKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private EngineKernels() {}
 
     /** e[p] = (float) (sum_c |a[p, c]| / c), the sum in double in channel order. */
-    static void meanAbs(Tensor a, Tensor e) {
+    public static void meanAbs(Tensor a, Tensor e) {
         Parallel.forRange(a.n * a.h * a.w, (p0, p1) -> meanAbs(a.data, a.c, p0, p1, e.data));
     }
 
@@ -65,7 +65,7 @@ final class EngineKernels {
      * where {@code computeStat[i]}: then the statistic is computed here into {@code stat[i]}, a row at a time just
      * before that row is accumulated (the row's floats are then read from cache, not memory, the second time).
      */
-    static void accumulatePack(Tensor x0, float[][] src, float[] s, float[][] stat, boolean[] computeStat, SignThresholds signs,
+    public static void accumulatePack(Tensor x0, float[][] src, float[] s, float[][] stat, boolean[] computeStat, SignThresholds signs,
                                PackedActivations out) {
         int c = x0.c, w = x0.w;
         float[] below = signs.below, above = signs.above;
@@ -125,7 +125,7 @@ final class EngineKernels {
      * XNOR-Net's K: the mean map box-averaged over k x k with zero padding, the taps summed in double in row order,
      * times the float 1/k^2, rounded once (as {@code XnorActivations.boxAverage}).
      */
-    static void boxScale(Tensor mean, int k, Tensor out) {
+    public static void boxScale(Tensor mean, int k, Tensor out) {
         int p = k / 2, h = mean.h, w = mean.w;
         float norm = 1f / (k * k);
         float[] in = mean.data, o = out.data;
@@ -149,7 +149,7 @@ final class EngineKernels {
     }
 
     /** y[p, o] = x[p, o] * k[p] + bias[o]. */
-    static void scaleBias(Tensor x, Tensor k, float[] bias, Tensor y) {
+    public static void scaleBias(Tensor x, Tensor k, float[] bias, Tensor y) {
         int c = x.c;
         float[] in = x.data, kp = k.data, out = y.data;
         Parallel.forRange(x.n * x.h * x.w, (p0, p1) -> {
@@ -159,7 +159,7 @@ final class EngineKernels {
     }
 
     /** y = max(x, 0) for slope 0, else x > 0 ? x : x * slope. */
-    static void activation(Tensor x, float slope, Tensor y) {
+    public static void activation(Tensor x, float slope, Tensor y) {
         float[] in = x.data, out = y.data;
         int size = x.size();
         Parallel.forRange((size + L - 1) / L, (v0, v1) -> {

@@ -1,5 +1,7 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.kernels.PackedWeights;
+import bnnsr.engine.kernels.SignThresholds;
 import bnnsr.io.SafeTensors;
 import bnnsr.io.SafeTensorsWriter;
 import bnnsr.io.TensorEntry;

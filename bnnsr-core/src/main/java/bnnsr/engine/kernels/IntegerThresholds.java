@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.kernels;
 
 /**
  * The packing epilogue {@code bit = e * alpha + beta < t} (float multiply, then float add) of a binary conv, turned

@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.kernels;
 
 import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
@@ -137,6 +137,16 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         run(new Job(x, w, wordOffsets(x, w), Epilogue.FLOAT_RELU, alpha, beta, null, null, y, null));
     }
 
+    @Override public void convRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, boolean relu,
+                                   Tensor y, int rowFrom, int rowTo) {
+        BinaryConvOps.checkConv(x, w);
+        BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
+        BinaryConvOps.checkEpilogue(w, alpha, beta);
+        if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        Epilogue e = relu ? Epilogue.FLOAT_RELU : accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT;
+        run(new Job(x, w, wordOffsets(x, w), e, alpha, beta, null, null, y, null), rowFrom, rowTo);
+    }
+
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {
         BinaryConvOps.checkConv(x, w);
         BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
@@ -168,11 +178,14 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     /** Per-thread tile sums (2 pixels x 4 vectors): written by a kernel, read back from L1 by the epilogue. */
     private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[8 * N]);
 
-    private static void run(Job job) {
+    private static void run(Job job) { run(job, 0, job.x.n * job.x.h); }
+
+    /** Rows [from, to) of the images stacked (row r = image r / h, row r % h). */
+    private static void run(Job job, int from, int to) {
         PackedActivations x = job.x;
-        Parallel.forRange(x.n * x.h, (r0, r1) -> {
+        Parallel.forRange(to - from, (r0, r1) -> {
             int[] sums = SCRATCH.get();
-            for (int r = r0; r < r1; r++) row(job, r / x.h, r % x.h, sums);
+            for (int r = from + r0; r < from + r1; r++) row(job, r / x.h, r % x.h, sums);
         });
     }
 

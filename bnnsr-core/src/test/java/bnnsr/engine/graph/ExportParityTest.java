@@ -1,5 +1,13 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.EngineNetwork;
+import bnnsr.engine.InferenceNetwork;
+import bnnsr.engine.Networks;
+import bnnsr.engine.TestNetworks;
+import bnnsr.engine.Tiler;
+import bnnsr.engine.TilerTest;
+import bnnsr.engine.Upscaler;
+import bnnsr.engine.kernels.PackedActivations;
 import bnnsr.arch.ArchOptions;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.BSRN;
@@ -177,6 +185,40 @@ class ExportParityTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The upscaler streams packed models (bands of rows) by default: the same images as tiling and as the whole
+     * image, for RGB, grey, alpha and 16-bit inputs, through {@code upscale} and {@code runNetwork}.
+     */
+    @Test void streamedUpscaleEqualsTiledAndWhole() {
+        EngineNetwork net = new EngineNetwork(Exporter.export(trained(options("srresnet-bam", 4, 8, 2), 16)));
+        assertTrue(net.streams());
+        Upscaler streamed = new Upscaler(net, Upscaler.Options.defaults());
+        assertTrue(streamed.streams());
+        Upscaler tiled = new Upscaler(net.replica(), Upscaler.Options.defaults().withTile(4));
+        Upscaler whole = new Upscaler(net.replica(), Upscaler.Options.defaults().withTile(0));
+        assertFalse(tiled.streams());
+        for (int c : new int[] {1, 2, 3, 4}) {
+            bnnsr.image.FloatImage img = TestNetworks.image(37, 9, c, c == 2 ? 16 : 8, 60 + c);
+            bnnsr.image.FloatImage a = streamed.upscale(img), b = tiled.upscale(img), w = whole.upscale(img);
+            assertArrayEquals(w.data, a.data, c + " channels: streamed vs whole");
+            assertArrayEquals(w.data, b.data, c + " channels: tiled vs whole");
+            assertEquals(w.bitDepth(), a.bitDepth());
+            // straight into the 8/16-bit image for writing: the same samples as converting the float result
+            for (Upscaler u : new Upscaler[] {streamed, tiled}) {
+                java.awt.image.Raster got = u.upscaleToImage(img, img.bitDepth(), Tiler.Progress.NONE).getRaster();
+                java.awt.image.Raster want = bnnsr.image.ImageWriter.toBuffered(w, w.bitDepth()).getRaster();
+                assertEquals(want.getNumBands(), got.getNumBands());
+                assertArrayEquals(want.getPixels(0, 0, want.getWidth(), want.getHeight(), (int[]) null),
+                        got.getPixels(0, 0, got.getWidth(), got.getHeight(), (int[]) null), c + " channels, as an image");
+            }
+        }
+        Tensor lr = TestNetworks.tensor(21, 6, 8);
+        assertArrayEquals(net.replica().run(lr).copy().data, streamed.runNetwork(lr, Tiler.Progress.NONE).data);
+        // a 1-pixel-tall image and a 1-pixel-wide one
+        for (Tensor t : new Tensor[] {TestNetworks.tensor(1, 7, 9), TestNetworks.tensor(5, 1, 9)})
+            assertArrayEquals(net.replica().run(t).copy().data, streamed.runNetwork(t, Tiler.Progress.NONE).data);
     }
 
     @Test void engineOutputDoesNotDependOnThreadCount() {

@@ -1,5 +1,10 @@
-package bnnsr.engine;
+package bnnsr.cli.bench;
 
+import bnnsr.engine.EngineNetwork;
+import bnnsr.engine.Tiler;
+import bnnsr.engine.graph.EngineModel;
+import bnnsr.engine.graph.Exporter;
+import bnnsr.engine.graph.PackedModel;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
 import bnnsr.tensor.Tensor;
@@ -25,9 +30,12 @@ public final class ModelBench {
      * @param binaryMs  one profiled run: time in binary conv steps (accumulation, packing, popcount conv)
      * @param fpConvMs  the same run: time in FP conv steps
      * @param otherMs   the rest (activations, pixel shuffle, bilinear, adds)
+     * @param popcountMs median time of the binary convs' popcount kernels alone (no packing, no float work): the
+     *                  floor of the binary part
+     * @param streamMs  median time of the same image streamed in bands of rows ({@code upscale}'s path)
      */
     public record Result(String arch, int scale, double ms, double ratioToFp, long bytes,
-                         double binaryMs, double fpConvMs, double otherMs) {}
+                         double binaryMs, double fpConvMs, double otherMs, double popcountMs, double streamMs) {}
 
     private ModelBench() {}
 
@@ -48,12 +56,17 @@ public final class ModelBench {
             EngineModel engine = new EngineModel(p);
             double ms = 1e3 * timer.medianSeconds(() -> engine.forward(lr));
             double[] split = engine.profile(lr);
-            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2]));
+            boolean binary = p.nodes.stream().anyMatch(n -> n instanceof bnnsr.engine.graph.Node.BinaryConv);
+            double popcountMs = binary ? 1e3 * timer.medianSeconds(engine.popcountOnly()) : 0;
+            EngineNetwork net = new EngineNetwork(p);
+            double streamMs = 1e3 * timer.medianSeconds(() -> net.stream(lr, (slab, y0, from, to) -> {}, Tiler.Progress.NONE));
+            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs, streamMs));
         }
         double fp = raw.stream().filter(r -> r.arch().equals("srresnet")).mapToDouble(Result::ms).findFirst().orElse(Double.NaN);
         List<Result> out = new ArrayList<>();
         for (Result r : raw)
-            out.add(new Result(r.arch(), r.scale(), r.ms(), fp / r.ms(), r.bytes(), r.binaryMs(), r.fpConvMs(), r.otherMs()));
+            out.add(new Result(r.arch(), r.scale(), r.ms(), fp / r.ms(), r.bytes(), r.binaryMs(), r.fpConvMs(), r.otherMs(),
+                    r.popcountMs(), r.streamMs()));
         return out;
     }
 

@@ -1,5 +1,11 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.EngineNetwork;
+import bnnsr.engine.InferenceNetwork;
+import bnnsr.engine.Networks;
+import bnnsr.engine.TestNetworks;
+import bnnsr.engine.Tiler;
+import bnnsr.engine.TilerTest;
 import bnnsr.arch.Model;
 import bnnsr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -10,9 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import static bnnsr.engine.ExportParityTest.assertParity;
-import static bnnsr.engine.ExportParityTest.options;
-import static bnnsr.engine.ExportParityTest.trained;
+import static bnnsr.engine.graph.ExportParityTest.assertParity;
+import static bnnsr.engine.graph.ExportParityTest.options;
+import static bnnsr.engine.graph.ExportParityTest.trained;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

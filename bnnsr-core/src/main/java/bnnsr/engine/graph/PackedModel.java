@@ -1,5 +1,8 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.kernels.PackedActivations;
+import bnnsr.engine.kernels.PackedWeights;
+import bnnsr.engine.kernels.SignThresholds;
 import bnnsr.io.DType;
 import bnnsr.io.Limits;
 import bnnsr.io.SafeTensors;
@@ -155,6 +158,9 @@ public final class PackedModel {
 
     /** Reads and validates a packed model; every problem is a {@link PackedModelException} "FILE: what is wrong". */
     public static PackedModel read(Path file) throws IOException { return from(file.toString(), SafeTensors.read(file)); }
+
+    /** As {@link #read(Path)} for a file already read ({@code where} names it in messages). */
+    public static PackedModel read(SafeTensors st, String where) throws IOException { return from(where, st); }
 
     /** Validates a read safetensors file as a packed model; {@code where} (the file's name) starts every message. */
     public static PackedModel from(String where, SafeTensors st) throws IOException {

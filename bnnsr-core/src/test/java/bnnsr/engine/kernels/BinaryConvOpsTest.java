@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.kernels;
 
 import bnnsr.tensor.Parallel;
 import bnnsr.tensor.ScalarConvOps;
@@ -127,6 +127,34 @@ class BinaryConvOpsTest {
             FAST.pack(ys, t == null ? null : SignThresholds.below(t), viaFloat);
             assertArrayEquals(viaFloat.bits, pf.bits, "fused packing equals float output then pack");
         }
+    }
+
+    /** A band's rows: computed rows equal the whole conv's, the rows outside are not touched. */
+    @Test
+    void rowRangesEqualTheWholeConvAndLeaveOtherRowsAlone() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int h = 7, w = 5, cin = 64, cout = 48, k = 3;
+        Tensor x = randomTensor(rnd, 1, h, w, cin);
+        PackedWeights pw = PackedWeights.fromOihw(randomArray(rnd, cout * cin * k * k, 0, 1), cout, cin, k);
+        float[] alpha = randomArray(rnd, cout, 0, 0.1), beta = randomArray(rnd, cout, 0, 1);
+        PackedActivations pa = new PackedActivations(1, h, w, cin, 1);
+        FAST.pack(x, null, pa);
+        Tensor residual = randomTensor(rnd, 1, h, w, cout);
+        for (boolean relu : new boolean[] {false, true})
+            for (boolean acc : relu ? new boolean[] {false} : new boolean[] {false, true})
+                for (int[] r : new int[][] {{0, 7}, {1, 6}, {2, 3}, {0, 1}, {6, 7}, {3, 3}}) {
+                    Tensor whole = acc ? residual.copy() : new Tensor(1, h, w, cout);
+                    if (relu) SCALAR.convRelu(pa, pw, alpha, beta, whole);
+                    else SCALAR.conv(pa, pw, alpha, beta, acc, whole);
+                    Tensor band = acc ? residual.copy() : new Tensor(1, h, w, cout);
+                    java.util.Arrays.fill(band.data, r[1] * w * cout, band.size(), 42f);
+                    if (!acc) java.util.Arrays.fill(band.data, 0, r[0] * w * cout, 42f);
+                    Tensor before = band.copy();
+                    FAST.convRows(pa, pw, alpha, beta, acc, relu, band, r[0], r[1]);
+                    for (int y = 0; y < h; y++)
+                        for (int i = y * w * cout; i < (y + 1) * w * cout; i++)
+                            assertEquals((y >= r[0] && y < r[1] ? whole : before).data[i], band.data[i], "row " + y + " of " + r[0] + ".." + r[1]);
+                }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.kernels;
 
 /**
  * The signs of a binary conv's weights, packed for the popcount kernels, plus the constants that make its zero
@@ -146,11 +146,11 @@ public final class PackedWeights {
     private void computeOffsets() { computeOffsets(false); }
 
     /**
-     * For {0, 1} inputs ({@link Node.BinaryConv#levels}; a level is (1 + sign) / 2): adds each border class's sum
+     * For {0, 1} inputs (a {@code levels} binary conv node; a level is (1 + sign) / 2): adds each border class's sum
      * of the weights of its valid taps to the offsets, so that {@code offset - 2 * popcountSum} becomes twice the
      * integer conv of the levels (zero padding).
      */
-    void addValidWeightSums() { computeOffsets(true); }
+    public void addValidWeightSums() { computeOffsets(true); }
 
     private void computeOffsets(boolean levels) {
         int p = k / 2, side = p + 1;

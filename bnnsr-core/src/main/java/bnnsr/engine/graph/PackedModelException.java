@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
 import java.io.IOException;
 

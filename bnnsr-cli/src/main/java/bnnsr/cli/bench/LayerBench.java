@@ -1,5 +1,9 @@
-package bnnsr.engine;
+package bnnsr.cli.bench;
 
+import bnnsr.engine.kernels.BinaryConvOps;
+import bnnsr.engine.kernels.PackedActivations;
+import bnnsr.engine.kernels.PackedWeights;
+import bnnsr.engine.kernels.VectorBinaryConvOps;
 import bnnsr.tensor.ConvOps;
 import bnnsr.tensor.Tensor;
 
@@ -46,7 +50,7 @@ public final class LayerBench {
 
         ConvOps fp = ConvOps.get();
         BinaryConvOps bin = BinaryConvOps.fast();
-        VectorBinaryConvOps kernel = VectorBinaryConvOps.INSTANCE;
+        VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
         PackedWeights pw = PackedWeights.fromOihw(wOihw, cout, cin, 3);
         PackedActivations pa = new PackedActivations(1, h, w, cin, 1);
         Tensor yFp = new Tensor(1, h, w, cout), yBin = new Tensor(1, h, w, cout);

@@ -1,4 +1,4 @@
-package bnnsr.engine;
+package bnnsr.engine.kernels;
 
 import bnnsr.tensor.Tensor;
 
@@ -35,6 +35,17 @@ public interface BinaryConvOps {
      * {@code nn} ReLU's float operation) in one pass over the output.
      */
     void convRelu(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, Tensor y);
+
+    /**
+     * {@link #conv} ({@code relu} false) or {@link #convRelu} computing only output rows [rowFrom, rowTo) of a
+     * one-image input, the other rows of y left as they are (a band's edge rows that are not kept). Computed rows
+     * equal the whole conv's bit for bit. The default computes every row.
+     */
+    default void convRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, boolean relu, Tensor y,
+                          int rowFrom, int rowTo) {
+        if (relu) convRelu(x, w, alpha, beta, y);
+        else conv(x, w, alpha, beta, accumulate, y);
+    }
 
     /**
      * Packs bit = {@code exact * alpha[co] + beta[co] < threshold[co]} ({@code threshold} null means 0) straight

@@ -1,5 +1,6 @@
-package bnnsr.engine;
+package bnnsr.engine.graph;
 
+import bnnsr.engine.kernels.SignThresholds;
 import java.util.List;
 
 /**

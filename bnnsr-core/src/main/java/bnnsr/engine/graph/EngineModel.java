@@ -1,0 +1,386 @@
+package bnnsr.engine.graph;
+
+import bnnsr.engine.kernels.BinaryConvOps;
+import bnnsr.engine.kernels.EngineKernels;
+import bnnsr.engine.kernels.PackedActivations;
+import bnnsr.engine.kernels.PackedWeights;
+import bnnsr.engine.kernels.SignThresholds;
+import bnnsr.engine.kernels.VectorBinaryConvOps;
+import bnnsr.arch.ModelInput;
+import bnnsr.nn.BilinearUpsample;
+import bnnsr.nn.Conv2d;
+import bnnsr.nn.Elementwise;
+import bnnsr.nn.Layer;
+import bnnsr.nn.PixelShuffle;
+import bnnsr.tensor.ConvOps;
+import bnnsr.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link PackedModel}: full-precision nodes through the same {@code nn} layers training uses (so they give
+ * the training forward's floats), binary convs through {@link BinaryConvOps#fast()}, and the float work around
+ * them (BAM's accumulation and statistics, activations, XNOR's scale) through {@link EngineKernels}, fused but with
+ * the training code's float operations: the output equals the training forward's bit for bit
+ * ({@code ExportParityTest}). A ReLU that alone reads a binary conv's output runs in that conv's epilogue.
+ * <p>
+ * Buffers belong to the steps and are reused across calls of the same input size, so one instance serves one
+ * caller at a time (create one per thread; they share nothing mutable but the thread pool). The returned tensor
+ * is overwritten by the next call.
+ */
+public final class EngineModel {
+    private interface Step { Tensor run(Map<String, Tensor> values); }
+
+    public final PackedModel model;
+    private final MeanAbsCache stats = new MeanAbsCache();
+    private final List<Step> steps = new ArrayList<>();
+    private final List<String> outs = new ArrayList<>();
+    /** Per step: the node whose geometry it has (a fused conv + ReLU: the conv) and the tensors it reads. */
+    private final List<Node> stepNodes = new ArrayList<>();
+    private final List<List<String>> stepInputs = new ArrayList<>();
+    /** How many steps read each tensor (so its buffer goes back to the pool after the last). */
+    private final Map<String, Integer> readers = new HashMap<>();
+    /** Step outputs come from here and return once read for the last time: memory = the live set, not the sum. */
+    private final TensorPool pool = new TensorPool();
+    private Tensor output;
+    /** The output rows a step must compute (band use), rowTo -1 meaning all. */
+    private int rowFrom, rowTo = -1;
+    /** Steps that only pass on a binary conv's output (its ReLU ran in the conv's epilogue). */
+    private final java.util.Set<Integer> fusedRelu = new java.util.HashSet<>();
+
+    public EngineModel(PackedModel model) {
+        this.model = model;
+        List<Node> nodes = model.nodes;
+        Map<String, Integer> nodeReaders = new HashMap<>();
+        for (Node n : nodes) for (String in : n.inputs()) nodeReaders.merge(in, 1, Integer::sum);
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            // a ReLU that alone reads a binary conv's output runs in the conv's epilogue and passes the tensor on
+            if (n instanceof Node.BinaryConv b && b.residual() == null && i + 1 < nodes.size()
+                    && nodes.get(i + 1) instanceof Node.Activation a && a.slope() == 0f && a.in().equals(b.out())
+                    && nodeReaders.get(b.out()) == 1) {
+                add(new BinaryStep(b, model, stats, pool, true, this), b, b.inputs(), b.out());
+                fusedRelu.add(steps.size());
+                add(v -> v.get(a.in()), a, a.inputs(), a.out());
+                i++;
+                continue;
+            }
+            add(step(n), n, n.inputs(), n.out());
+        }
+        for (List<String> ins : stepInputs) for (String in : ins) readers.merge(in, 1, Integer::sum);
+    }
+
+    private void add(Step s, Node n, List<String> inputs, String out) {
+        steps.add(s);
+        stepNodes.add(n);
+        stepInputs.add(List.copyOf(inputs));
+        outs.add(out);
+    }
+
+    /** The network output (NHWC, {@code scale} times larger) for an NHWC RGB input. */
+    public Tensor forward(Tensor input) { return run(input, null); }
+
+    /**
+     * One forward with each step timed: milliseconds in binary conv steps, in FP conv steps, and in the rest
+     * (for the benchmark's breakdown; the output is the same as {@link #forward}'s).
+     */
+    public double[] profile(Tensor input) {
+        double[] ms = new double[3];
+        run(input, ms);
+        return ms;
+    }
+
+    private Tensor run(Tensor input, double[] ms) {
+        if (input.c != PackedModel.IMAGE_CHANNELS) throw new IllegalArgumentException("expected " + PackedModel.IMAGE_CHANNELS + " channels, got " + input.shape());
+        Map<String, Tensor> values = new HashMap<>();
+        values.put(PackedModel.INPUT, input);
+        Map<Tensor, Integer> pending = new IdentityHashMap<>();
+        pool.releaseAll();
+        stats.newPass();
+        for (int i = 0; i < steps.size(); i++) {
+            long t0 = ms == null ? 0 : System.nanoTime();
+            Tensor y = steps.get(i).run(values);
+            if (ms != null) {
+                Node n = stepNodes.get(i);
+                ms[n instanceof Node.BinaryConv ? 0 : n instanceof Node.Conv ? 1 : 2] += (System.nanoTime() - t0) * 1e-6;
+            }
+            values.put(outs.get(i), y);
+            // the output is never released; an alias (fused ReLU) adds its readers to the same buffer
+            pending.merge(y, outs.get(i).equals(PackedModel.OUTPUT) ? 1 : readers.getOrDefault(outs.get(i), 0), Integer::sum);
+            for (String in : stepInputs.get(i)) {
+                Tensor t = values.get(in);
+                if (pending.merge(t, -1, Integer::sum) == 0) pool.give(t);
+            }
+            if (pending.getOrDefault(y, 0) == 0) pool.give(y);
+        }
+        Tensor out = values.get(PackedModel.OUTPUT);
+        if (out.data.length == out.size()) return out;
+        // pooled buffers may be longer than their tensor; callers may read the result's whole array
+        output = Tensor.reuse(output, out.n, out.h, out.w, out.c);
+        System.arraycopy(out.data, 0, output.data, 0, out.size());
+        return output;
+    }
+
+    // ---------------------------------------------------------------- step-by-step use (the band schedule)
+
+    int stepCount() { return steps.size(); }
+
+    /** The node whose geometry step {@code i} has. */
+    Node stepNode(int i) { return stepNodes.get(i); }
+
+    List<String> stepInputs(int i) { return stepInputs.get(i); }
+
+    String stepOutput(int i) { return outs.get(i); }
+
+    /**
+     * Runs step {@code i} alone on {@code values} (its inputs: slabs of rows of the whole tensors, all of one
+     * height); statistics are computed afresh for these slabs. Only output rows [keepFrom, keepTo) need to be
+     * right: convs compute just those (the others hold garbage). The result may be an input (an alias step) or a
+     * buffer of this model's pool, which the caller hands back with {@link #release} once it has read it.
+     */
+    Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo) {
+        stats.newPass();
+        rowFrom = keepFrom;
+        rowTo = keepTo;
+        try {
+            return steps.get(i).run(values);
+        } finally {
+            rowTo = -1;
+        }
+    }
+
+    void release(Tensor t) { pool.give(t); }
+
+    /**
+     * Working memory per input pixel of a whole-image {@link #forward}, in bytes: the largest set of step outputs
+     * alive at once (as the pool keeps them), plus what binary steps keep (packed input, statistics).
+     */
+    public long liveBytesPerInputPixel() { return bytesPerInputPixel()[0]; }
+
+    /** The bytes per input pixel of all step outputs together (what keeping a few rows of each costs). */
+    public long allBytesPerInputPixel() { return bytesPerInputPixel()[1]; }
+
+    private long[] bytesPerInputPixel() {
+        Map<String, Long> perPixel = new HashMap<>();     // bytes per input pixel of each tensor
+        Map<String, Integer> area = new HashMap<>();      // spatial factor
+        perPixel.put(PackedModel.INPUT, 4L * PackedModel.IMAGE_CHANNELS);
+        area.put(PackedModel.INPUT, 1);
+        Map<String, Integer> left = new HashMap<>(readers);
+        long live = 0, peak = 0, kept = 0, all = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            Node n = stepNodes.get(i);
+            String in = stepInputs.get(i).getFirst();
+            int f = area.get(in) * (BandRunner.geometry(n) == null ? 1 : BandRunner.geometry(n).factor());
+            long inPerPixel = perPixel.get(in) / ((long) area.get(in) * area.get(in));     // bytes per pixel of in
+            long channels4 = switch (n) {
+                case Node.Conv c -> 4L * c.cout();
+                case Node.BinaryConv b -> 4L * b.cout();
+                case Node.PixelShuffle p -> inPerPixel / ((long) p.r() * p.r());
+                default -> inPerPixel;
+            };
+            long bytes = channels4 * f * f;
+            if (n instanceof Node.BinaryConv b) kept += (long) (PackedActivations.wordsFor(b.cin()) * 8 + 4 * b.sources().size()) * f * f;
+            boolean alias = fusedRelu.contains(i);     // passes its input's buffer on
+            perPixel.put(outs.get(i), bytes);
+            area.put(outs.get(i), f);
+            if (!alias) { live += bytes; all += bytes; }
+            peak = Math.max(peak, live);
+            for (String x : stepInputs.get(i))
+                if (!x.equals(PackedModel.INPUT) && left.merge(x, -1, Integer::sum) == 0 && !(alias && x.equals(in))) live -= perPixel.get(x);
+        }
+        return new long[] {peak + kept, all + kept};
+    }
+
+    /** Bytes of the step output buffers this instance holds. */
+    public long pooledBytes() { return pool.bytes(); }
+
+    /**
+     * The popcount work of the binary convs alone: runs each binary step's kernel on the packed input of the last
+     * {@link #forward}, results discarded (no packing, no float epilogue): the floor the binary part could reach.
+     * Needs the fast kernels ({@link VectorBinaryConvOps}).
+     */
+    public Runnable popcountOnly() {
+        VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
+        List<BinaryStep> binary = new ArrayList<>();
+        for (Step s : steps) if (s instanceof BinaryStep b && b.packed != null) binary.add(b);
+        return () -> { for (BinaryStep b : binary) kernel.convKernelOnly(b.packed, b.weights); };
+    }
+
+    /**
+     * The packed input signs a binary conv node used in the last {@link #forward} (parity checks against the
+     * training forward's signs); null for an unknown name. Valid until the next forward.
+     */
+    public PackedActivations packedInput(String binaryConv) {
+        for (Step s : steps)
+            if (s instanceof BinaryStep b && b.node.name().equals(binaryConv)) return b.packed;
+        return null;
+    }
+
+    private Step step(Node n) {
+        return switch (n) {
+            case Node.Conv c -> {
+                // the nn Conv2d's float operations (its HWIO weights, the same ConvOps), with a pooled output
+                float[] hwio = new float[c.cout() * c.cin() * c.k() * c.k()];
+                Conv2d.oihwToHwio(model.floats(c.name() + ".weight"), hwio, c.cout(), c.cin(), c.k());
+                float[] bias = c.bias() ? model.floats(c.name() + ".bias") : null;
+                yield v -> {
+                    Tensor x = v.get(c.in());
+                    if (x.c != c.cin()) throw new IllegalArgumentException(c.name() + ": input has " + x.c + " channels, expected " + c.cin());
+                    Tensor y = pool.take(x.n, x.h, x.w, c.cout());
+                    if (rowTo < 0) ConvOps.get().forward(x, hwio, bias, c.k(), y);
+                    else ConvOps.get().forwardRows(x, hwio, bias, c.k(), y, rowFrom, rowTo);
+                    return y;
+                };
+            }
+            case Node.Activation a -> v -> {
+                Tensor x = v.get(a.in()), y = pool.take(x.n, x.h, x.w, x.c);
+                EngineKernels.activation(x, a.slope(), y);
+                return y;
+            };
+            case Node.PixelShuffle p -> v -> {
+                Tensor x = v.get(p.in());
+                int r = p.r();
+                if (x.c % (r * r) != 0) throw new IllegalArgumentException("pixel shuffle x" + r + ": " + x.c + " channels not divisible by " + r * r);
+                Tensor y = pool.take(x.n, x.h * r, x.w * r, x.c / (r * r));
+                PixelShuffle.shuffle(x, y, r, true);
+                return y;
+            };
+            case Node.Scale c -> layer(new bnnsr.nn.Scale(c.factor()), c.in());
+            case Node.Nearest c -> layer(new bnnsr.nn.NearestUpsample(c.scale()), c.in());
+            case Node.RPReLU r -> {
+                bnnsr.nn.RPReLU l = new bnnsr.nn.RPReLU(r.name(), r.channels());
+                List<bnnsr.nn.Param> ps = l.params();
+                for (int i = 0; i < ps.size(); i++)
+                    System.arraycopy(model.floats(r.name() + "." + PackedModel.RPRELU_TENSORS[i]), 0, ps.get(i).value, 0, r.channels());
+                yield layer(l, r.in());
+            }
+            case Node.Bilinear b -> layer(new BilinearUpsample(b.scale()), b.in());
+            case Node.Bicubic b -> v -> ModelInput.bicubic(v.get(b.in()), b.scale());
+            case Node.Add a -> v -> {
+                Tensor x = v.get(a.a()), y = pool.take(x.n, x.h, x.w, x.c);
+                Elementwise.add(x, v.get(a.b()), y);
+                return y;
+            };
+            case Node.BinaryConv b -> new BinaryStep(b, model, stats, pool, false, this);
+            case Node.BoxScale b -> new Step() {
+                final float[] bias = model.floats(b.name() + ".bias");
+                Tensor k;
+                @Override public Tensor run(Map<String, Tensor> v) {
+                    Tensor x = v.get(b.in()), src = v.get(b.source());
+                    k = Tensor.reuse(k, x.n, x.h, x.w, 1);
+                    EngineKernels.boxScale(stats.get(b.source(), src), b.k(), k);
+                    Tensor y = pool.take(x.n, x.h, x.w, x.c);
+                    EngineKernels.scaleBias(x, k, bias, y);
+                    return y;
+                }
+            };
+        };
+    }
+
+    private static Step layer(Layer l, String in) { return v -> l.forward(v.get(in), false); }
+
+    /**
+     * BAM's per-pixel statistics of the tensors of one forward, each computed once however many binary convs
+     * accumulate that tensor (an LB's input feeds all three of its convs); buffers kept across forwards.
+     */
+    private static final class MeanAbsCache {
+        private final Map<String, Tensor> buffers = new HashMap<>();
+        private final java.util.Set<String> fresh = new java.util.HashSet<>();
+
+        void newPass() { fresh.clear(); }
+
+        /** The map of tensor {@code name} (values {@code a}), computed now unless this pass has it already. */
+        Tensor get(String name, Tensor a) {
+            boolean known = has(name);
+            Tensor e = buffer(name, a);
+            if (!known) EngineKernels.meanAbs(a, e);
+            return e;
+        }
+
+        boolean has(String name) { return fresh.contains(name); }
+
+        /** The buffer of tensor {@code name}'s map, which the caller fills if not {@link #has} it yet this pass. */
+        Tensor buffer(String name, Tensor a) {
+            Tensor e = buffers.get(name);
+            if (fresh.contains(name)) return e;
+            e = Tensor.reuse(e, a.n, a.h, a.w, 1);
+            buffers.put(name, e);
+            fresh.add(name);
+            return e;
+        }
+    }
+
+    /** Activation accumulation and sign packing (fused), popcount conv with the residual fused in the epilogue. */
+    private static final class BinaryStep implements Step {
+        private final Node.BinaryConv node;
+        private final PackedWeights weights;
+        private final float[] alpha, beta, s;
+        private final SignThresholds signs;
+        private final MeanAbsCache cache;
+        private final TensorPool pool;
+        private final float[][] sources, statistics;
+        private final boolean[] computeStat;
+        /** The ReLU that follows runs in the epilogue. */
+        private final boolean relu;
+        private PackedActivations packed;
+        private final EngineModel owner;
+
+        BinaryStep(Node.BinaryConv node, PackedModel m, MeanAbsCache cache, TensorPool pool, boolean relu, EngineModel owner) {
+            this.owner = owner;
+            this.node = node;
+            this.pool = pool;
+            this.relu = relu;
+            this.cache = cache;
+            this.sources = new float[node.sources().size()][];
+            this.statistics = new float[node.sources().size()][];
+            this.computeStat = new boolean[node.sources().size()];
+            String p = node.name() + ".";
+            weights = PackedWeights.fromFileLayout(m.words(p + "weight_bits"), node.cout(), node.cin(), node.k());
+            if (node.levels()) {
+                // the kernels then give 2 * exact: (2 e) * (alpha / 2) is the float e * alpha, bit for bit
+                weights.addValidWeightSums();
+                float[] a = m.floats(p + "alpha");
+                alpha = new float[a.length];
+                for (int o = 0; o < a.length; o++) {
+                    alpha[o] = a[o] / 2;
+                    if (alpha[o] * 2 != a[o]) throw new IllegalArgumentException(node.name() + ": alpha " + a[o] + " too small to halve exactly");
+                }
+            } else {
+                alpha = m.floats(p + "alpha");
+            }
+            beta = m.floats(p + "beta");
+            s = node.statistic() ? m.floats(p + "s") : null;
+            signs = SignThresholds.of(m.floats(p + "sign_below"), m.floats(p + "sign_above"));
+        }
+
+        @Override public Tensor run(Map<String, Tensor> v) {
+            List<String> src = node.sources();
+            Tensor x0 = v.get(src.get(0));
+            packed = PackedActivations.reuse(packed, x0.n, x0.h, x0.w, node.cin(), node.k() / 2);
+            BinaryConvOps ops = BinaryConvOps.fast();
+            if (src.size() == 1 && s == null) {
+                ops.pack(x0, signs, packed);
+            } else {
+                for (int i = 0; i < sources.length; i++) {
+                    Tensor a = v.get(src.get(i));
+                    sources[i] = a.data;
+                    if (s == null) continue;
+                    // a statistic not computed yet this pass (this conv's own input) is computed while accumulating
+                    computeStat[i] = !cache.has(src.get(i));
+                    statistics[i] = cache.buffer(src.get(i), a).data;
+                }
+                EngineKernels.accumulatePack(x0, sources, s, statistics, computeStat, signs, packed);
+            }
+            Tensor y = pool.take(x0.n, x0.h, x0.w, node.cout());
+            if (node.residual() != null) System.arraycopy(v.get(node.residual()).data, 0, y.data, 0, y.size());
+            if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, node.residual() != null, relu, y, owner.rowFrom, owner.rowTo);
+            else if (relu) ops.convRelu(packed, weights, alpha, beta, y);
+            else ops.conv(packed, weights, alpha, beta, node.residual() != null, y);
+            return y;
+        }
+    }
+}
