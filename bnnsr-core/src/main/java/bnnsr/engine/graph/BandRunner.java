@@ -59,7 +59,7 @@ public final class BandRunner {
     /** Whether every step of {@code engine} has a geometry. */
     public static boolean supports(EngineModel engine) {
         for (int i = 0; i < engine.stepCount(); i++)
-            if (geometry(engine.stepNode(i)) == null) return false;
+            if (engine.stepGeometry(i) == null) return false;
         return true;
     }
 
@@ -76,7 +76,7 @@ public final class BandRunner {
         this.factor = new int[steps];
         this.halo = new int[steps];
         for (int i = 0; i < steps; i++) {
-            Geometry g = geometry(engine.stepNode(i));
+            Geometry g = engine.stepGeometry(i);
             if (g == null) throw new IllegalArgumentException("no band geometry for " + engine.stepNode(i));
             factor[i] = g.factor();
             halo[i] = g.halo();

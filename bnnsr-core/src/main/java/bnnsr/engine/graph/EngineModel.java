@@ -33,7 +33,8 @@ import java.util.Map;
  * is overwritten by the next call.
  */
 public final class EngineModel {
-    private interface Step { Tensor run(Map<String, Tensor> values); }
+    /** One step of the schedule: reads its input tensors from {@code values}, returns its output. */
+    interface Step { Tensor run(Map<String, Tensor> values); }
 
     public final PackedModel model;
     private final MeanAbsCache stats = new MeanAbsCache();
@@ -42,6 +43,8 @@ public final class EngineModel {
     /** Per step: the node whose geometry it has (a fused conv + ReLU: the conv) and the tensors it reads. */
     private final List<Node> stepNodes = new ArrayList<>();
     private final List<List<String>> stepInputs = new ArrayList<>();
+    /** Per step: its row geometry for the band schedule (a fused unit's is the whole unit's). */
+    private final List<BandRunner.Geometry> geometries = new ArrayList<>();
     /** How many steps read each tensor (so its buffer goes back to the pool after the last). */
     private final Map<String, Integer> readers = new HashMap<>();
     /** Step outputs come from here and return once read for the last time: memory = the live set, not the sum. */
@@ -52,7 +55,14 @@ public final class EngineModel {
     /** Steps that only pass on a binary conv's output (its ReLU ran in the conv's epilogue). */
     private final java.util.Set<Integer> fusedRelu = new java.util.HashSet<>();
 
-    public EngineModel(PackedModel model) {
+    /** The engine with every fusion (the schedule {@code bench engine} and {@code upscale} run). */
+    public EngineModel(PackedModel model) { this(model, true); }
+
+    /**
+     * {@code fuseUnits} false runs each node of a BBCU unit as its own step (the unfused schedule, which the fused
+     * one must equal bit for bit: the tests' reference).
+     */
+    public EngineModel(PackedModel model, boolean fuseUnits) {
         this.model = model;
         List<Node> nodes = model.nodes;
         Map<String, Integer> nodeReaders = new HashMap<>();
@@ -69,13 +79,28 @@ public final class EngineModel {
                 i++;
                 continue;
             }
+            UnitPattern unit = fuseUnits ? UnitPattern.match(nodes, i, nodeReaders) : null;
+            if (unit != null) {
+                add(new UnitStep(unit.conv(), unit.act(), unit.r(), model, this), unit.conv(), List.of(unit.conv().sources().getFirst()),
+                        unit.out(), new BandRunner.Geometry(unit.r(), unit.conv().k() / 2));
+                i += unit.nodes() - 1;
+                continue;
+            }
             add(step(n), n, n.inputs(), n.out());
         }
         for (List<String> ins : stepInputs) for (String in : ins) readers.merge(in, 1, Integer::sum);
+        // a unit whose output is another unit's input packs that input's signs in its epilogue
+        for (int i = 0; i < steps.size(); i++)
+            if (steps.get(i) instanceof UnitStep u)
+                for (Step s : steps)
+                    if (s instanceof UnitStep v && v.input.equals(outs.get(i)) && u.next == null) u.next = v;
     }
 
-    private void add(Step s, Node n, List<String> inputs, String out) {
+    private void add(Step s, Node n, List<String> inputs, String out) { add(s, n, inputs, out, BandRunner.geometry(n)); }
+
+    private void add(Step s, Node n, List<String> inputs, String out, BandRunner.Geometry g) {
         steps.add(s);
+        geometries.add(g);
         stepNodes.add(n);
         stepInputs.add(List.copyOf(inputs));
         outs.add(out);
@@ -134,6 +159,18 @@ public final class EngineModel {
 
     List<String> stepInputs(int i) { return stepInputs.get(i); }
 
+    /** Step {@code i}'s row geometry (null: the band schedule cannot run it). */
+    BandRunner.Geometry stepGeometry(int i) { return geometries.get(i); }
+
+    /** A step output buffer from this model's pool. */
+    Tensor take(int n, int h, int w, int c) { return pool.take(n, h, w, c); }
+
+    /** The first output row the running step must compute (band use). */
+    int rowFrom() { return rowFrom; }
+
+    /** The end of the output rows the running step must compute, -1 meaning all (a whole-image run). */
+    int rowTo() { return rowTo; }
+
     String stepOutput(int i) { return outs.get(i); }
 
     /**
@@ -174,16 +211,20 @@ public final class EngineModel {
         for (int i = 0; i < steps.size(); i++) {
             Node n = stepNodes.get(i);
             String in = stepInputs.get(i).getFirst();
-            int f = area.get(in) * (BandRunner.geometry(n) == null ? 1 : BandRunner.geometry(n).factor());
+            BandRunner.Geometry g = geometries.get(i);
+            int f = area.get(in) * (g == null ? 1 : g.factor());
             long inPerPixel = perPixel.get(in) / ((long) area.get(in) * area.get(in));     // bytes per pixel of in
             long channels4 = switch (n) {
                 case Node.Conv c -> 4L * c.cout();
-                case Node.BinaryConv b -> 4L * b.cout();
+                // a fused upsampling unit's conv outputs C r^2 channels at r^2 fewer pixels than its output
+                case Node.BinaryConv b -> 4L * b.cout() / ((long) (g == null ? 1 : g.factor()) * (g == null ? 1 : g.factor()));
                 case Node.PixelShuffle p -> inPerPixel / ((long) p.r() * p.r());
                 default -> inPerPixel;
             };
             long bytes = channels4 * f * f;
-            if (n instanceof Node.BinaryConv b) kept += (long) (PackedActivations.wordsFor(b.cin()) * 8 + 4 * b.sources().size()) * f * f;
+            // packed input (and statistics) at the conv's input size
+            long fi = f / (g == null ? 1 : g.factor());
+            if (n instanceof Node.BinaryConv b) kept += (PackedActivations.wordsFor(b.cin()) * 8L + 4L * b.sources().size()) * fi * fi;
             boolean alias = fusedRelu.contains(i);     // passes its input's buffer on
             perPixel.put(outs.get(i), bytes);
             area.put(outs.get(i), f);
@@ -206,8 +247,15 @@ public final class EngineModel {
     public Runnable popcountOnly() {
         VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
         List<BinaryStep> binary = new ArrayList<>();
-        for (Step s : steps) if (s instanceof BinaryStep b && b.packed != null) binary.add(b);
-        return () -> { for (BinaryStep b : binary) kernel.convKernelOnly(b.packed, b.weights); };
+        List<UnitStep> units = new ArrayList<>();
+        for (Step s : steps) {
+            if (s instanceof BinaryStep b && b.packed != null) binary.add(b);
+            if (s instanceof UnitStep u && u.packed != null) units.add(u);
+        }
+        return () -> {
+            for (BinaryStep b : binary) kernel.convKernelOnly(b.packed, b.weights);
+            for (UnitStep u : units) kernel.convKernelOnly(u.packed, u.weights());
+        };
     }
 
     /**
@@ -215,8 +263,10 @@ public final class EngineModel {
      * training forward's signs); null for an unknown name. Valid until the next forward.
      */
     public PackedActivations packedInput(String binaryConv) {
-        for (Step s : steps)
+        for (Step s : steps) {
             if (s instanceof BinaryStep b && b.node.name().equals(binaryConv)) return b.packed;
+            if (s instanceof UnitStep u && u.conv.name().equals(binaryConv)) return u.packed;
+        }
         return null;
     }
 

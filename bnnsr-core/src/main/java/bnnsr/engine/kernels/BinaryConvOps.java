@@ -48,6 +48,21 @@ public interface BinaryConvOps {
     }
 
     /**
+     * {@code exact * alpha[co] + beta[co]} of rows [rowFrom, rowTo) of the stacked images (row r = image r / h, its
+     * row r % h) into {@code band}, whose row 0 is row {@code rowFrom}: a small buffer a fused step reads back from
+     * cache (its elementwise work then needs no pass over a whole tensor). Equal to {@link #conv}'s rows bit for bit.
+     */
+    void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo);
+
+    /** Argument checks of {@link #convBand} shared by the implementations. */
+    static void checkBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
+        checkConv(x, w);
+        checkEpilogue(w, alpha, beta);
+        if (rowFrom < 0 || rowTo > x.n * x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        if (band.length < (long) (rowTo - rowFrom) * x.w * w.cout) throw new IllegalArgumentException("band buffer too short for " + (rowTo - rowFrom) + " rows");
+    }
+
+    /**
      * Packs bit = {@code exact * alpha[co] + beta[co] < threshold[co]} ({@code threshold} null means 0) straight
      * into {@code y} for the next binary conv, never storing floats.
      */

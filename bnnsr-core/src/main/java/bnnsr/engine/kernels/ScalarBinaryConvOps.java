@@ -75,6 +75,14 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
                     }
     }
 
+    @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
+        BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
+        int i = 0;
+        for (int r = rowFrom; r < rowTo; r++)
+            for (int px = 0; px < x.w; px++)
+                for (int co = 0; co < w.cout; co++) band[i++] = (float) exact(x, w, r / x.h, r % x.h, px, co) * alpha[co] + beta[co];
+    }
+
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations out) {
         BinaryConvOps.checkConv(x, w);
         BinaryConvOps.checkOutput(x, w, out.n, out.h, out.w, out.c);

@@ -26,4 +26,26 @@ final class ScalarEngineKernels {
             }
         BinaryConvOps.scalar().pack(acc, signs, out);
     }
+
+    /**
+     * A BBCU unit's float work node by node, as the nn layers compute it: RPReLU of the conv output ({@code conv},
+     * PyTorch channel order c * r^2 + i * r + j), PixelShuffle(r), nearest_r(x), then the add.
+     */
+    static Tensor unit(Tensor conv, float[] s1, float[] a, float[] s2, int r, Tensor x) {
+        Tensor act = new Tensor(conv.n, conv.h, conv.w, conv.c);
+        for (int i = 0; i < conv.size(); i++) {
+            int ch = i % conv.c;
+            float t = conv.data[i] + s1[ch];
+            act.data[i] = (t > 0 ? t : a[ch] * t) + s2[ch];
+        }
+        Tensor out = new Tensor(x.n, x.h * r, x.w * r, x.c);
+        for (int n = 0; n < out.n; n++)
+            for (int y = 0; y < out.h; y++)
+                for (int px = 0; px < out.w; px++)
+                    for (int c = 0; c < out.c; c++) {
+                        float shuffled = act.get(n, y / r, px / r, c * r * r + (y % r) * r + px % r);
+                        out.set(n, y, px, c, shuffled + x.get(n, y / r, px / r, c));
+                    }
+        return out;
+    }
 }

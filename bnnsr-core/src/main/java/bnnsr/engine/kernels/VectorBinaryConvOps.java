@@ -44,7 +44,13 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
 
     /** Arguments of one conv call, shared read-only by the row workers. */
     private record Job(PackedActivations x, PackedWeights w, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
-                       IntegerThresholds thresholds, int[] exactOut, Tensor floatOut, PackedActivations packedOut) {}
+                       IntegerThresholds thresholds, int[] exactOut, float[] floatOut, PackedActivations packedOut,
+                       int outRow0) {
+        Job(PackedActivations x, PackedWeights w, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
+            IntegerThresholds thresholds, int[] exactOut, Tensor floatOut, PackedActivations packedOut) {
+            this(x, w, wordOffsets, epilogue, alpha, beta, thresholds, exactOut, floatOut == null ? null : floatOut.data, packedOut, 0);
+        }
+    }
 
     // ---------------------------------------------------------------- packing
 
@@ -145,6 +151,11 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
         Epilogue e = relu ? Epilogue.FLOAT_RELU : accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT;
         run(new Job(x, w, wordOffsets(x, w), e, alpha, beta, null, null, y, null), rowFrom, rowTo);
+    }
+
+    @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
+        BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
+        run(new Job(x, w, wordOffsets(x, w), Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom), rowFrom, rowTo);
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {
@@ -302,12 +313,13 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     private static void pixel(Job job, int n, int y, int px, int co, int nv, int[] sums, int so, int oi) {
         PackedActivations x = job.x;
         PackedWeights w = job.w;
-        int out = ((n * x.h + y) * x.w + px) * w.cout;
+        // band output: row 0 of floatOut is stacked row outRow0
+        int out = ((n * x.h + y - job.outRow0) * x.w + px) * w.cout;
         if (co + nv * N <= w.cout && job.epilogue != Epilogue.PACK) {
             // a tile without channel tails: no masks (the generic loop measured far slower)
             switch (job.epilogue) {
                 case FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU -> {
-                    floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut.data, out + co,
+                    floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut, out + co,
                             job.epilogue == Epilogue.FLOAT_ACCUMULATE, job.epilogue == Epilogue.FLOAT_RELU);
                     return;
                 }
@@ -323,7 +335,7 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         switch (job.epilogue) {
             case EXACT -> exactPixel(sums, so, w.offsets(), oi, co, Math.min(nv * N, w.cout - co), job.exactOut, out);
             case FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU -> floatPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.alpha, job.beta,
-                    job.floatOut.data, out, job.epilogue == Epilogue.FLOAT_ACCUMULATE, job.epilogue == Epilogue.FLOAT_RELU);
+                    job.floatOut, out, job.epilogue == Epilogue.FLOAT_ACCUMULATE, job.epilogue == Epilogue.FLOAT_RELU);
             case PACK -> packedPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.thresholds.below, job.thresholds.above,
                     job.packedOut.bits, job.packedOut.index(n, y, px));
             case NONE -> { }
