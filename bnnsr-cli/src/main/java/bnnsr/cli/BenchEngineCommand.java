@@ -87,6 +87,7 @@ final class BenchEngineCommand implements Callable<Integer> {
                 row.put("other_ms", m.otherMs());
                 row.put("popcount_ms", m.popcountMs());
                 row.put("stream_ms", m.streamMs());
+                row.put("band_ms", m.bandMs());
                 row.put("lr", lrSize[0] + "x" + lrSize[1]);
                 rows.add(row);
             }
@@ -108,15 +109,16 @@ final class BenchEngineCommand implements Callable<Integer> {
     }
 
     static void printModels(List<ModelBench.Result> results, int[] lr, PrintWriter out) {
-        out.printf(Locale.ROOT, "%nmodels: end to end on a %dx%d LR input, whole image and streamed in bands (upscale's path); one profiled"
-                + " run split into binary / FP conv / other steps; the binary convs' popcount kernels alone%n", lr[0], lr[1]);
-        out.printf(Locale.ROOT, "| %-14s | %5s | %10s | %10s | %11s | %12s | %24s | %11s |%n", "arch", "scale", "ms", "streamed", "vs srresnet", "bytes",
-                "binary / fp conv / other", "popcount ms");
-        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(16), "-".repeat(7), "-".repeat(12), "-".repeat(12), "-".repeat(13),
-                "-".repeat(14), "-".repeat(26), "-".repeat(13));
+        out.printf(Locale.ROOT, "%nmodels: end to end on a %dx%d LR input: whole image, upscale's path (whole when it fits in memory,"
+                + " else streamed in bands) and forced into bands; one profiled run split into binary (fused BBCU units included) /"
+                + " FP conv / other steps; the binary convs' popcount kernels alone%n", lr[0], lr[1]);
+        out.printf(Locale.ROOT, "| %-14s | %5s | %10s | %10s | %10s | %11s | %12s | %24s | %11s |%n", "arch", "scale", "ms", "upscale", "banded",
+                "vs srresnet", "bytes", "binary / fp conv / other", "popcount ms");
+        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(16), "-".repeat(7), "-".repeat(12), "-".repeat(12), "-".repeat(12),
+                "-".repeat(13), "-".repeat(14), "-".repeat(26), "-".repeat(13));
         for (ModelBench.Result m : results)
-            out.printf(Locale.ROOT, "| %-14s | %5d | %10.1f | %10.1f | %10.2fx | %,12d | %7.0f / %7.0f / %6.0f | %11.1f |%n", m.arch(), m.scale(), m.ms(),
-                    m.streamMs(), m.ratioToFp(), m.bytes(), m.binaryMs(), m.fpConvMs(), m.otherMs(), m.popcountMs());
+            out.printf(Locale.ROOT, "| %-14s | %5d | %10.1f | %10.1f | %10.1f | %10.2fx | %,12d | %7.0f / %7.0f / %6.0f | %11.1f |%n", m.arch(), m.scale(),
+                    m.ms(), m.streamMs(), m.bandMs(), m.ratioToFp(), m.bytes(), m.binaryMs(), m.fpConvMs(), m.otherMs(), m.popcountMs());
         out.flush();
     }
 

@@ -113,7 +113,7 @@ public final class UpscaleCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && System.console().isTerminal();
         if (n > 1 && !terminal)
             err.println("upscale: " + n + " images, " + upscaler.network().describe() + ", "
-                    + (upscaler.streams() ? "streamed in bands of rows" : "tile " + (upscaler.tile() == 0 ? "off" : upscaler.tile()))
+                    + (upscaler.streams() ? "streamed in bands of rows (small images whole)" : "tile " + (upscaler.tile() == 0 ? "off" : upscaler.tile()))
                     + ", " + Parallel.threads() + " threads");
         // on a terminal a bar over the images, its message the current image's tiles; elsewhere a line per image
         try (ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("upscale x" + upscaler.scale())

@@ -20,21 +20,37 @@ import bnnsr.tensor.Tensor;
  * (2 k / 2 rows) against the band's rows, at most ~12% of the LR convs' work at 16 rows and under 4% at 64, while
  * memory stays bounded; full-width bands of a 1920-pixel-wide image hold ~0.5 MB per row of one 64-channel LR
  * tensor, so they cannot live in a 1-2 MB L2 whatever their height (that would take column tiles too).
+ * <p>
+ * Small images are not streamed: when a whole-image run's live activations fit in {@link #WHOLE_BUDGET}, {@link
+ * #stream} runs the image whole and hands its rows on in one go. The band schedule's costs (halo rows computed
+ * twice, rows copied into and out of its per-tensor row stores) bought nothing there: a 320x180 frame streamed took
+ * 1.5-1.9x the whole-image time. The output is the same either way (bit for bit at x2 and x4; at x3 the band
+ * schedule's bilinear weights may differ in the last bit, and the whole-image result is the reference).
  */
 public final class EngineNetwork implements InferenceNetwork {
     /** Bytes of live activations a band may hold. */
     public static final long BAND_BUDGET = 256L << 20;
     /** Bounds of the band height, LR rows. */
     public static final int MIN_BAND = 16, MAX_BAND = 256;
+    /**
+     * Bytes of live activations up to which {@link #stream} runs an image whole: a 320x180 frame of the bundled
+     * models at x4 (about 9 KB per LR pixel: ~0.5 GB), while a 1080p photo (~1.1 GB) is streamed.
+     */
+    public static final long WHOLE_BUDGET = 640L << 20;
 
     private final PackedModel model;
     private final EngineModel engine;
     private final int radius;
     private final boolean streams;
+    private final long wholeBudget;
     private BandRunner bands;
 
-    public EngineNetwork(PackedModel model) {
+    public EngineNetwork(PackedModel model) { this(model, WHOLE_BUDGET); }
+
+    /** With another budget for whole-image runs of {@link #stream} (0: every image in bands). */
+    public EngineNetwork(PackedModel model, long wholeBudget) {
         this.model = model;
+        this.wholeBudget = wholeBudget;
         this.engine = new EngineModel(model);
         int r = ModelNetwork.RESAMPLING_MARGIN;
         for (Node n : model.nodes) {
@@ -60,8 +76,19 @@ public final class EngineNetwork implements InferenceNetwork {
 
     @Override public void stream(Tensor lr, RowSink sink, Tiler.Progress progress) {
         if (!streams) InferenceNetwork.super.stream(lr, sink, progress);
+        if (whole(lr.h, lr.w)) {
+            Tensor y = engine.forward(lr);
+            sink.rows(y, 0, 0, y.h);
+            progress.tileDone(1, 1);
+            return;
+        }
         if (bands == null) bands = new BandRunner(engine);
         bands.run(lr, bandRows(lr.w), sink, progress::tileDone);
+    }
+
+    /** Whether {@link #stream} runs an image of this size whole (see the class comment). */
+    public boolean whole(int height, int width) {
+        return (long) height * width * engine.liveBytesPerInputPixel() <= wholeBudget;
     }
 
     /** The band height for images {@code width} LR pixels wide (see the class comment). */
@@ -74,7 +101,8 @@ public final class EngineNetwork implements InferenceNetwork {
      * A band's live activations plus the rows every tensor keeps between bands (its readers' halos and lags: a few
      * rows each, bounded here by 8 rows of every step's output).
      */
-    @Override public long streamBytes(int width) {
+    @Override public long streamBytes(int height, int width) {
+        if (whole(height, width)) return (long) height * width * engine.liveBytesPerInputPixel();
         return (long) bandRows(width) * width * engine.liveBytesPerInputPixel() + 8L * width * engine.allBytesPerInputPixel();
     }
 
@@ -84,7 +112,7 @@ public final class EngineNetwork implements InferenceNetwork {
      */
     @Override public long bytesPerInputPixel() { return engine.liveBytesPerInputPixel(); }
 
-    @Override public InferenceNetwork replica() { return new EngineNetwork(model); }
+    @Override public InferenceNetwork replica() { return new EngineNetwork(model, wholeBudget); }
 
     @Override public String describe() { return model.arch + " x" + model.scale + " (packed)"; }
 }

@@ -49,8 +49,11 @@ public interface InferenceNetwork {
         throw new UnsupportedOperationException(describe() + " does not stream");
     }
 
-    /** An estimate of the working memory {@link #stream} needs for images {@code width} LR pixels wide, in bytes. */
-    default long streamBytes(int width) { throw new UnsupportedOperationException(describe() + " does not stream"); }
+    /**
+     * An estimate of the working memory {@link #stream} needs for an image of {@code height} x {@code width} LR
+     * pixels, in bytes (bounded by the width alone once the image is tall enough to be streamed in bands).
+     */
+    default long streamBytes(int height, int width) { throw new UnsupportedOperationException(describe() + " does not stream"); }
 
     /** A new instance with the same weights and its own buffers, for running on another thread. */
     InferenceNetwork replica();

@@ -229,7 +229,7 @@ public final class Upscaler {
     /** Bytes one call needs for an image, by estimate (see {@link #checkSize}). */
     public long estimateBytes(int height, int width, int channels) {
         long s = scale(), in = (long) height * width, out = in * s * s;
-        long network = streams() ? prototype.streamBytes(width)
+        long network = streams() ? prototype.streamBytes(height, width)
                 : tiler.windowPixels(height, width, prototype.receptiveRadius()) * prototype.bytesPerInputPixel();
         long alpha = channels % 2 == 0 ? out * 20 : 0;               // bicubic works in doubles
         // RGB copy of the input; float RGB result when tiled; the output image; its ints and samples when converted

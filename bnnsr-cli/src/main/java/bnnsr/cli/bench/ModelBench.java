@@ -2,6 +2,7 @@ package bnnsr.cli.bench;
 
 import bnnsr.engine.EngineNetwork;
 import bnnsr.engine.Tiler;
+import bnnsr.engine.graph.BandRunner;
 import bnnsr.engine.graph.EngineModel;
 import bnnsr.engine.graph.Exporter;
 import bnnsr.engine.graph.PackedModel;
@@ -32,10 +33,13 @@ public final class ModelBench {
      * @param otherMs   the rest (activations, pixel shuffle, bilinear, adds)
      * @param popcountMs median time of the binary convs' popcount kernels alone (no packing, no float work): the
      *                  floor of the binary part
-     * @param streamMs  median time of the same image streamed in bands of rows ({@code upscale}'s path)
+     * @param streamMs  median time of the same image through {@code upscale}'s path ({@link EngineNetwork#stream}:
+     *                  whole when it fits {@link EngineNetwork#WHOLE_BUDGET}, else in bands)
+     * @param bandMs    median time of the same image forced through the band schedule ({@link BandRunner}), at the
+     *                  band height {@code upscale} uses for its width
      */
     public record Result(String arch, int scale, double ms, double ratioToFp, long bytes,
-                         double binaryMs, double fpConvMs, double otherMs, double popcountMs, double streamMs) {}
+                         double binaryMs, double fpConvMs, double otherMs, double popcountMs, double streamMs, double bandMs) {}
 
     private ModelBench() {}
 
@@ -60,13 +64,15 @@ public final class ModelBench {
             double popcountMs = binary ? 1e3 * timer.medianSeconds(engine.popcountOnly()) : 0;
             EngineNetwork net = new EngineNetwork(p);
             double streamMs = 1e3 * timer.medianSeconds(() -> net.stream(lr, (slab, y0, from, to) -> {}, Tiler.Progress.NONE));
-            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs, streamMs));
+            BandRunner bands = new BandRunner(engine);
+            double bandMs = 1e3 * timer.medianSeconds(() -> bands.run(lr, net.bandRows(lr.w), (slab, y0, from, to) -> {}, (done, total) -> {}));
+            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs, streamMs, bandMs));
         }
         double fp = raw.stream().filter(r -> r.arch().equals("srresnet")).mapToDouble(Result::ms).findFirst().orElse(Double.NaN);
         List<Result> out = new ArrayList<>();
         for (Result r : raw)
             out.add(new Result(r.arch(), r.scale(), r.ms(), fp / r.ms(), r.bytes(), r.binaryMs(), r.fpConvMs(), r.otherMs(),
-                    r.popcountMs(), r.streamMs()));
+                    r.popcountMs(), r.streamMs(), r.bandMs()));
         return out;
     }
 

@@ -21,6 +21,8 @@ import bnnsr.nn.Sequential;
 import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -188,12 +190,20 @@ class ExportParityTest {
     }
 
     /**
-     * The upscaler streams packed models (bands of rows) by default: the same images as tiling and as the whole
-     * image, for RGB, grey, alpha and 16-bit inputs, through {@code upscale} and {@code runNetwork}.
+     * The upscaler streams packed models (bands of rows, or the whole image when it fits the whole-image budget) by
+     * default: the same images as tiling and as the whole image, for RGB, grey, alpha and 16-bit inputs, through
+     * {@code upscale} and {@code runNetwork}, with the default budget (this small image whole) and none (bands).
      */
-    @Test void streamedUpscaleEqualsTiledAndWhole() {
-        EngineNetwork net = new EngineNetwork(Exporter.export(trained(options("srresnet-bam", 4, 8, 2), 16)));
+    @ParameterizedTest
+    @ValueSource(longs = {EngineNetwork.WHOLE_BUDGET, 0})
+    void streamedUpscaleEqualsTiledAndWhole(long wholeBudget) {
+        EngineNetwork net = new EngineNetwork(Exporter.export(trained(options("srresnet-bam", 4, 8, 2), 16)), wholeBudget);
         assertTrue(net.streams());
+        assertEquals(wholeBudget > 0, net.whole(37, 9));
+        // taller than the largest band: in several bands unless run whole
+        int[] parts = {0};
+        net.stream(TestNetworks.tensor(EngineNetwork.MAX_BAND + 4, 3, 1), (slab, y0, from, to) -> parts[0]++, Tiler.Progress.NONE);
+        assertEquals(wholeBudget > 0, parts[0] == 1, "rows handed on in one go when whole: " + parts[0]);
         Upscaler streamed = new Upscaler(net, Upscaler.Options.defaults());
         assertTrue(streamed.streams());
         Upscaler tiled = new Upscaler(net.replica(), Upscaler.Options.defaults().withTile(4));
