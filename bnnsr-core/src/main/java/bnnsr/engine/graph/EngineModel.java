@@ -73,9 +73,20 @@ public final class EngineModel {
             if (n instanceof Node.BinaryConv b && b.residual() == null && i + 1 < nodes.size()
                     && nodes.get(i + 1) instanceof Node.Activation a && a.slope() == 0f && a.in().equals(b.out())
                     && nodeReaders.get(b.out()) == 1) {
-                add(new BinaryStep(b, model, stats, pool, true, this), b, b.inputs(), b.out());
+                add(new BinaryStep(b, model, stats, pool, true, this, null), b, b.inputs(), b.out());
                 fusedRelu.add(steps.size());
                 add(v -> v.get(a.in()), a, a.inputs(), a.out());
+                i++;
+                continue;
+            }
+            // a binary conv with a residual whose output only an add reads: the add runs in the conv's epilogue
+            if (fuseUnits && n instanceof Node.BinaryConv b && b.residual() != null && i + 1 < nodes.size()
+                    && nodes.get(i + 1) instanceof Node.Add a && nodeReaders.get(b.out()) == 1
+                    && (a.a().equals(b.out()) != a.b().equals(b.out()))) {
+                String other = a.a().equals(b.out()) ? a.b() : a.a();
+                List<String> ins = new ArrayList<>(b.inputs());
+                ins.add(other);
+                add(new BinaryStep(b, model, stats, pool, false, this, other), b, ins, a.out());
                 i++;
                 continue;
             }
@@ -315,7 +326,7 @@ public final class EngineModel {
                 Elementwise.add(x, v.get(a.b()), y);
                 return y;
             };
-            case Node.BinaryConv b -> new BinaryStep(b, model, stats, pool, false, this);
+            case Node.BinaryConv b -> new BinaryStep(b, model, stats, pool, false, this, null);
             case Node.BoxScale b -> new Step() {
                 final float[] bias = model.floats(b.name() + ".bias");
                 Tensor k;
@@ -364,7 +375,12 @@ public final class EngineModel {
         }
     }
 
-    /** Activation accumulation and sign packing (fused), popcount conv with the residual fused in the epilogue. */
+    /**
+     * Activation accumulation and sign packing (fused), popcount conv with the residual fused in the epilogue: a
+     * conv with a residual computes bands of rows into a buffer kept in cache ({@link Bands}) and adds the
+     * residual, and the operand of a following add ({@code addend}), in one pass from there (before, the residual
+     * was first copied into the output, which the conv then read back and overwrote: two more passes).
+     */
     private static final class BinaryStep implements Step {
         private final Node.BinaryConv node;
         private final PackedWeights weights;
@@ -378,9 +394,12 @@ public final class EngineModel {
         private final boolean relu;
         private PackedActivations packed;
         private final EngineModel owner;
+        /** The other operand of the add node fused into this step, or null. */
+        private final String addend;
 
-        BinaryStep(Node.BinaryConv node, PackedModel m, MeanAbsCache cache, TensorPool pool, boolean relu, EngineModel owner) {
+        BinaryStep(Node.BinaryConv node, PackedModel m, MeanAbsCache cache, TensorPool pool, boolean relu, EngineModel owner, String addend) {
             this.owner = owner;
+            this.addend = addend;
             this.node = node;
             this.pool = pool;
             this.relu = relu;
@@ -426,10 +445,16 @@ public final class EngineModel {
                 EngineKernels.accumulatePack(x0, sources, s, statistics, computeStat, signs, packed);
             }
             Tensor y = pool.take(x0.n, x0.h, x0.w, node.cout());
-            if (node.residual() != null) System.arraycopy(v.get(node.residual()).data, 0, y.data, 0, y.size());
-            if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, node.residual() != null, relu, y, owner.rowFrom, owner.rowTo);
+            if (node.residual() != null) {
+                float[] res = v.get(node.residual()).data, extra = addend == null ? null : v.get(addend).data;
+                int rowFloats = x0.w * node.cout();
+                Bands.run(owner.rowTo >= 0 ? owner.rowFrom : 0, owner.rowTo >= 0 ? owner.rowTo : x0.n * x0.h, rowFloats, (r0, r1, band) -> {
+                    ops.convBand(packed, weights, alpha, beta, band, r0, r1);
+                    EngineKernels.residual(band, res, extra, y.data, r0 * rowFloats, (r1 - r0) * rowFloats);
+                });
+            } else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
             else if (relu) ops.convRelu(packed, weights, alpha, beta, y);
-            else ops.conv(packed, weights, alpha, beta, node.residual() != null, y);
+            else ops.conv(packed, weights, alpha, beta, false, y);
             return y;
         }
     }

@@ -5,7 +5,6 @@ import bnnsr.engine.kernels.PackedActivations;
 import bnnsr.engine.kernels.PackedWeights;
 import bnnsr.engine.kernels.SignThresholds;
 import bnnsr.engine.kernels.UnitEpilogue;
-import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
 
 import java.util.Map;
@@ -17,20 +16,14 @@ import java.util.Map;
  * the shuffled and the upsampled tensors never exist whole: at bbcu-m's HR stage each was 236 MB written and read
  * again, four times per unit.
  * <p>
- * Band height: the band buffer is sized to {@link #BAND_BYTES} (a quarter of the 2 MB L2 per core of the machine
- * this was tuned on), so the buffer, the input rows and the output rows of a band stay in L2 between the conv's
- * writes and the epilogue's reads. Bands go to threads in contiguous runs ({@link Parallel#forRange}); inside, the
- * conv runs on the calling thread.
+ * Bands as {@link Bands} (sized so the buffer, the input rows and the output rows of a band stay in L2 between the
+ * conv's writes and the epilogue's reads).
  * <p>
  * In a whole-image forward, a unit whose output is the next unit's input also packs that input's signs in its
  * epilogue ({@link #packNext}), and the next unit skips its packing pass. The output is bit-identical to the
  * unfused nodes (the same float operations per element; {@code UnitStepTest}).
  */
 final class UnitStep implements EngineModel.Step {
-    /** Band buffer size the band height aims at. */
-    static final int BAND_BYTES = 512 << 10;
-    private static final ThreadLocal<float[]> BAND = ThreadLocal.withInitial(() -> new float[0]);
-
     final Node.BinaryConv conv;
     final String input;
     final int r, channels;
@@ -88,22 +81,11 @@ final class UnitStep implements EngineModel.Step {
         if (packNext) nextPacked = next.packed = PackedActivations.reuse(next.packed, y.n, y.h, y.w, next.channels, next.conv.k() / 2);
         SignThresholds nextSigns = packNext ? next.signs : null;
         PackedActivations target = nextPacked;
-        int cout = conv.cout(), rows = Math.max(1, BAND_BYTES / (4 * x.w * cout)), start = from, end = to;
-        Parallel.forRange((to - from + rows - 1) / rows, (b0, b1) -> {
-            float[] band = buffer(rows * x.w * cout);
-            for (int b = b0; b < b1; b++) {
-                int r0 = start + b * rows, r1 = Math.min(end, r0 + rows);
-                ops.convBand(packed, weights, alpha, beta, band, r0, r1);
-                UnitEpilogue.rows(band, s1, a, s2, r, x, r0, r1, y, nextSigns, target);
-            }
+        Bands.run(from, to, x.w * conv.cout(), (r0, r1, band) -> {
+            ops.convBand(packed, weights, alpha, beta, band, r0, r1);
+            UnitEpilogue.rows(band, s1, a, s2, r, x, r0, r1, y, nextSigns, target);
         });
         if (packNext) next.prepacked = y;
         return y;
-    }
-
-    private static float[] buffer(int size) {
-        float[] b = BAND.get();
-        if (b.length < size) BAND.set(b = new float[size]);
-        return b;
     }
 }

@@ -48,4 +48,14 @@ final class ScalarEngineKernels {
                     }
         return out;
     }
+
+    /** A conv's results with its residual added (the accumulating epilogue), then the add node after it. */
+    static Tensor residual(Tensor conv, Tensor res, Tensor extra) {
+        Tensor y = res.copy();
+        for (int i = 0; i < y.size(); i++) y.data[i] = conv.data[i] + y.data[i];
+        if (extra == null) return y;
+        Tensor z = new Tensor(y.n, y.h, y.w, y.c);
+        for (int i = 0; i < z.size(); i++) z.data[i] = extra.data[i] + y.data[i];
+        return z;
+    }
 }
