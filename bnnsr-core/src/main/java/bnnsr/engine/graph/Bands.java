@@ -4,14 +4,16 @@ import bnnsr.tensor.Parallel;
 
 /**
  * Rows of a step in bands of a few rows, each band's float output first written to a per-thread buffer sized to
- * stay in L2 ({@link #BYTES}: a quarter of the 2 MB L2 per core of the Zen 5 this was tuned on, leaving room for the
- * band's input and output rows), then read back from there by a fused epilogue. Bands go to threads in contiguous
+ * stay in L2 ({@link #BYTES}), then read back from there by a fused epilogue. Sized for the 1 MB L2 per core of
+ * the Zen 5 (family 26) this ran on: the buffer, the band's input rows and its output rows (each about the
+ * buffer's size for a C -> C conv) take ~3/4 of it; the Intel box's 2 MB L2 holds that twice. (Indicative,
+ * shared machine: 80-960 KB buffers ran within the noise of each other at 320 and 1280 pixels wide.) Bands go to threads in contiguous
  * runs ({@link Parallel#forRange}); inside a band the kernels run on the calling thread. The rows each band covers
  * do not change a result (every output row is computed alone), so neither do the band height or thread count.
  */
 final class Bands {
     /** Band buffer size the band height aims at. */
-    static final int BYTES = 512 << 10;
+    static final int BYTES = 256 << 10;
     private static final ThreadLocal<float[]> BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
     /** One band: rows [from, to) with the buffer (at least (to - from) * rowFloats floats). */
