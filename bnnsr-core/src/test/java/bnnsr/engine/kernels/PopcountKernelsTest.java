@@ -82,16 +82,20 @@ class PopcountKernelsTest {
     }
 
     @Test
-    void theChoiceFollowsVectorSizeCpuFlagsAndTheOverride() {
+    void theChoiceFollowsVectorSizeAndTheOverride() {
         String zen5 = "fpu avx2 avx512f avx512_vpopcntdq avx512_bitalg", skylake = "fpu avx2 avx512f avx512bw";
-        assertEquals(PopcountKernel.VECTOR, PopcountKernel.choose("", 512, zen5));
-        assertEquals(PopcountKernel.SCALAR, PopcountKernel.choose("", 256, zen5), "-XX:UseAVX=2: no VPOPCNTQ");
-        assertEquals(PopcountKernel.SCALAR, PopcountKernel.choose("", 512, skylake));
-        assertEquals(PopcountKernel.SCALAR, PopcountKernel.choose("", 512, ""), "flags unknown");
-        assertEquals(PopcountKernel.SCALAR, PopcountKernel.choose("", 512, "avx512_vpopcntdqx"), "whole flag names only");
-        assertEquals(PopcountKernel.SCALAR, PopcountKernel.choose(" Scalar ", 512, zen5));
-        assertEquals(PopcountKernel.VECTOR, PopcountKernel.choose("vector", 256, ""));
-        assertEquals(PopcountKernel.VECTOR, PopcountKernel.choose("bogus", 512, zen5), "an unknown value is no override");
+        assertEquals(PopcountKernel.VECTOR, PopcountKernel.choose("", 512));
+        assertEquals(PopcountKernel.VECTOR, PopcountKernel.choose("", 256), "-XX:UseAVX=2: emulated, still faster");
+        assertEquals(PopcountKernel.SCALAR, PopcountKernel.choose("", 128), "narrow vectors");
+        assertEquals(PopcountKernel.SCALAR, PopcountKernel.choose(" Scalar ", 512));
+        assertEquals(PopcountKernel.VECTOR, PopcountKernel.choose("vector", 128));
+        assertEquals(PopcountKernel.VECTOR, PopcountKernel.choose("bogus", 512), "an unknown value is no override");
+        assertEquals("512-bit vectors, AVX-512 VPOPCNTDQ", PopcountKernel.reason("", 512, zen5));
+        assertEquals("256-bit vectors, popcount emulated (no VPOPCNTDQ in use)", PopcountKernel.reason("", 256, zen5));
+        assertEquals("512-bit vectors, popcount emulated (no VPOPCNTDQ in use)", PopcountKernel.reason("", 512, skylake));
+        assertEquals("512-bit vectors, popcount emulated (no VPOPCNTDQ in use)", PopcountKernel.reason("", 512, "avx512_vpopcntdqx"),
+                "whole flag names only");
+        assertTrue(PopcountKernel.reason("scalar", 512, zen5).startsWith("set by -Dbnnsr.popcount"));
         assertTrue(PopcountKernel.describe().startsWith(PopcountKernel.CHOSEN.name().toLowerCase()), PopcountKernel.describe());
     }
 
