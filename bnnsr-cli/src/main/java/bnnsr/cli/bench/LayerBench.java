@@ -3,6 +3,7 @@ package bnnsr.cli.bench;
 import bnnsr.engine.kernels.BinaryConvOps;
 import bnnsr.engine.kernels.PackedActivations;
 import bnnsr.engine.kernels.PackedWeights;
+import bnnsr.engine.kernels.PopcountKernel;
 import bnnsr.engine.kernels.VectorBinaryConvOps;
 import bnnsr.tensor.ConvOps;
 import bnnsr.tensor.Tensor;
@@ -12,19 +13,23 @@ import java.util.SplittableRandom;
 
 /**
  * The layer part of {@code bench engine}: one 3x3 conv, binary (pack + popcount conv + float epilogue) against
- * the installed fp32 {@link ConvOps}, measured in the same run, plus the popcount kernel alone.
+ * the installed fp32 {@link ConvOps}, measured in the same run, plus the popcount kernel alone: the one this CPU
+ * chose ({@link PopcountKernel}) and the other one.
  * A benchmark, not a test: it asserts nothing about speed.
  */
 public final class LayerBench {
     /** Milliseconds are medians after warm-up. */
     public record Result(int h, int w, int cin, int cout, int threads, String fp32Impl,
-                         double fp32Ms, double binaryMs, double packMs, double convMs, double kernelMs) {
+                         double fp32Ms, double binaryMs, double packMs, double convMs, double kernelMs,
+                         String kernel, String otherKernel, double otherKernelMs) {
         public double ratio() { return fp32Ms / binaryMs; }
 
         /** Binary operations: 2 per binary multiply-accumulate (XNOR + popcount), as for FLOPs. */
         public double bops() { return 2.0 * h * w * cout * cin * 9; }
 
         public double popcountTbops() { return bops() / (kernelMs * 1e-3) / 1e12; }
+
+        public double otherPopcountTbops() { return bops() / (otherKernelMs * 1e-3) / 1e12; }
 
         public double fp32Gflops() { return 2.0 * h * w * cout * cin * 9 / (fp32Ms * 1e-3) / 1e9; }
     }
@@ -51,13 +56,16 @@ public final class LayerBench {
         ConvOps fp = ConvOps.get();
         BinaryConvOps bin = BinaryConvOps.fast();
         VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
+        // the kernel this CPU did not choose, timed too: the choice per instruction set stays checkable
+        PopcountKernel otherChoice = kernel.kernel() == PopcountKernel.VECTOR ? PopcountKernel.SCALAR : PopcountKernel.VECTOR;
+        VectorBinaryConvOps other = VectorBinaryConvOps.with(otherChoice);
         PackedWeights pw = PackedWeights.fromOihw(wOihw, cout, cin, 3);
         PackedActivations pa = new PackedActivations(1, h, w, cin, 1);
         Tensor yFp = new Tensor(1, h, w, cout), yBin = new Tensor(1, h, w, cout);
 
         // C2 compiles the kernels only after thousands of calls: warm every case up before timing any
         Runnable[] cases = {() -> kernel.convKernelOnly(pa, pw), () -> bin.pack(x, null, pa),
-                () -> bin.conv(pa, pw, alpha, beta, false, yBin)};
+                () -> bin.conv(pa, pw, alpha, beta, false, yBin), () -> other.convKernelOnly(pa, pw)};
         for (Runnable c : cases) warmUp(c, warmSeconds);
         double kernelMs = 1e3 * timer.medianSeconds(() -> kernel.convKernelOnly(pa, pw));
         double packMs = 1e3 * timer.medianSeconds(() -> bin.pack(x, null, pa));
@@ -67,8 +75,9 @@ public final class LayerBench {
             bin.conv(pa, pw, alpha, beta, false, yBin);
         });
         double fpMs = 1e3 * timer.medianSeconds(() -> fp.forward(x, wHwio, bias, 3, yFp));
+        double otherMs = 1e3 * timer.medianSeconds(() -> other.convKernelOnly(pa, pw));
         return new Result(h, w, cin, cout, bnnsr.tensor.Parallel.threads(), fp.getClass().getSimpleName(),
-                fpMs, binaryMs, packMs, convMs, kernelMs);
+                fpMs, binaryMs, packMs, convMs, kernelMs, PopcountKernel.describe(), otherChoice.name().toLowerCase(java.util.Locale.ROOT), otherMs);
     }
 
     private static void warmUp(Runnable body, double seconds) {

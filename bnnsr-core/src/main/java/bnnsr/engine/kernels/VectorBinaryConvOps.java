@@ -36,8 +36,11 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
 
     private VectorBinaryConvOps(PopcountKernel kernel) { this.kernel = kernel; }
 
-    /** With a given popcount kernel (the tests check every kernel against the scalar oracle on any CPU). */
-    static VectorBinaryConvOps with(PopcountKernel kernel) { return kernel == PopcountKernel.CHOSEN ? INSTANCE : new VectorBinaryConvOps(kernel); }
+    /**
+     * With a given popcount kernel, whatever this CPU would choose (the tests check every kernel against the scalar
+     * oracle, {@code bench engine} times the other one too).
+     */
+    public static VectorBinaryConvOps with(PopcountKernel kernel) { return kernel == PopcountKernel.CHOSEN ? INSTANCE : new VectorBinaryConvOps(kernel); }
 
     /** The popcount kernel in use. */
     public PopcountKernel kernel() { return kernel; }
