@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * A benchmark, not a test: it asserts nothing about speed.
  */
 public final class LayerBench {
-    /** Milliseconds are medians after warm-up. */
+    /** Milliseconds: the best of {@link #ROUNDS} medians after warm-up, the cases timed in turns. */
     public record Result(int h, int w, int cin, int cout, int threads, String fp32Impl,
                          double fp32Ms, double binaryMs, double packMs, double convMs, double kernelMs,
                          String kernel, String otherKernel, double otherKernelMs) {
@@ -33,6 +33,9 @@ public final class LayerBench {
 
         public double fp32Gflops() { return 2.0 * h * w * cout * cin * 9 / (fp32Ms * 1e-3) / 1e9; }
     }
+
+    /** Rounds of timing each case in turn. */
+    private static final int ROUNDS = 3;
 
     private LayerBench() {}
 
@@ -65,17 +68,18 @@ public final class LayerBench {
 
         // C2 compiles the kernels only after thousands of calls: warm every case up before timing any
         Runnable[] cases = {() -> kernel.convKernelOnly(pa, pw), () -> bin.pack(x, null, pa),
-                () -> bin.conv(pa, pw, alpha, beta, false, yBin), () -> other.convKernelOnly(pa, pw)};
+                () -> bin.conv(pa, pw, alpha, beta, false, yBin),
+                // the whole layer as the engine can run it: packing fused with the conv (one pass over the rows)
+                () -> bin.packConv(x, null, pa, pw, alpha, beta, false, yBin),
+                () -> fp.forward(x, wHwio, bias, 3, yFp), () -> other.convKernelOnly(pa, pw)};
         for (Runnable c : cases) warmUp(c, warmSeconds);
-        double kernelMs = 1e3 * timer.medianSeconds(() -> kernel.convKernelOnly(pa, pw));
-        double packMs = 1e3 * timer.medianSeconds(() -> bin.pack(x, null, pa));
-        double convMs = 1e3 * timer.medianSeconds(() -> bin.conv(pa, pw, alpha, beta, false, yBin));
-        double binaryMs = 1e3 * timer.medianSeconds(() -> {
-            bin.pack(x, null, pa);
-            bin.conv(pa, pw, alpha, beta, false, yBin);
-        });
-        double fpMs = 1e3 * timer.medianSeconds(() -> fp.forward(x, wHwio, bias, 3, yFp));
-        double otherMs = 1e3 * timer.medianSeconds(() -> other.convKernelOnly(pa, pw));
+        double[] ms = new double[cases.length];
+        Arrays.fill(ms, Double.MAX_VALUE);
+        // the cases take turns, ROUNDS times, and each keeps its best median: on a shared machine the load changes
+        // within seconds, and one case measured in a busy moment would skew the ratios taken within this run
+        for (int round = 0; round < ROUNDS; round++)
+            for (int i = 0; i < cases.length; i++) ms[i] = Math.min(ms[i], 1e3 * timer.medianSeconds(cases[i]));
+        double kernelMs = ms[0], packMs = ms[1], convMs = ms[2], binaryMs = ms[3], fpMs = ms[4], otherMs = ms[5];
         return new Result(h, w, cin, cout, bnnsr.tensor.Parallel.threads(), fp.getClass().getSimpleName(),
                 fpMs, binaryMs, packMs, convMs, kernelMs, PopcountKernel.describe(), otherChoice.name().toLowerCase(java.util.Locale.ROOT), otherMs);
     }

@@ -92,28 +92,35 @@ final class TileEpilogues {
     }
 
     /**
-     * The sign bits {@code e < below[c] || e > above[c]} of {@code pixels} pixels, a whole 64-channel word at a time,
-     * into the next layer's packed words {@code out[word[i] + c / 64]} (channel bits past cout stay zero).
+     * The sign bits {@code e < below[c] || e > above[c]} of {@code pixels} pixels into the next layer's packed words
+     * {@code out[word[i] + c / 64]} (channel bits past cout stay zero). As {@link #floats}: channel groups outside,
+     * their thresholds loaded once per run; a group at the start of a 64-channel word sets the word, the others OR
+     * their bits into it.
      */
-    static void signs(long[] sc, int pixels, int half, int[] off, int[] oi, int cout, int[] below, int[] above,
+    static void signs(long[] sc, int pixels, int half, int[] off, int[] oi, boolean uniform, int cout, int[] below, int[] above,
                       long[] out, int[] word) {
-        for (int i = 0; i < pixels; i++) {
-            int so = i * half;
-            for (int c0 = 0; c0 < cout; c0 += 64) {
-                long bits = 0;
-                for (int c = c0; c < c0 + 64 && c < cout; c += G) {
-                    IntVector e = exact(sc, so + c / 2, off, oi[i] + c);
-                    VectorMask<Integer> neg;
-                    if (c + G <= cout) {
-                        neg = e.lt(IntVector.fromArray(IS, below, c)).or(e.compare(VectorOperators.GT, IntVector.fromArray(IS, above, c)));
-                    } else {
-                        VectorMask<Integer> m = IS.indexInRange(c, cout);
-                        neg = e.lt(IntVector.fromArray(IS, below, c, m)).or(e.compare(VectorOperators.GT, IntVector.fromArray(IS, above, c, m))).and(m);
-                    }
-                    bits |= neg.toLong() << (c - c0);
-                }
-                out[word[i] + (c0 >>> 6)] = bits;
+        int c = 0;
+        for (; c + G <= cout; c += G) {
+            IntVector lo = IntVector.fromArray(IS, below, c), hi = IntVector.fromArray(IS, above, c);
+            IntVector offsets = IntVector.fromArray(IS, off, oi[0] + c);
+            int at = c >>> 6, shift = c & 63;
+            for (int i = 0, so = c / 2; i < pixels; i++, so += half) {
+                IntVector s = LongVector.fromArray(LS, sc, so).reinterpretAsInts().lanewise(VectorOperators.LSHL, 1);
+                IntVector e = (uniform ? offsets : IntVector.fromArray(IS, off, oi[i] + c)).sub(s);
+                long bits = e.lt(lo).or(e.compare(VectorOperators.GT, hi)).toLong() << shift;
+                int wi = word[i] + at;
+                out[wi] = shift == 0 ? bits : out[wi] | bits;
             }
         }
+        if (c < cout)
+            for (int i = 0; i < pixels; i++) signsTail(sc, i * half, off, oi[i], c, cout, below, above, out, word[i]);
+    }
+
+    private static void signsTail(long[] sc, int so, int[] off, int oi, int c, int cout, int[] below, int[] above, long[] out, int word) {
+        VectorMask<Integer> m = IS.indexInRange(c, cout);
+        IntVector e = exact(sc, so + c / 2, off, oi + c);
+        long bits = e.lt(IntVector.fromArray(IS, below, c, m)).or(e.compare(VectorOperators.GT, IntVector.fromArray(IS, above, c, m))).and(m).toLong() << (c & 63);
+        int wi = word + (c >>> 6);
+        out[wi] = (c & 63) == 0 ? bits : out[wi] | bits;
     }
 }

@@ -60,17 +60,20 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
 
     @Override public void pack(Tensor x, SignThresholds signs, PackedActivations out) {
         ScalarBinaryConvOps.checkPack(x, signs, out);
+        Parallel.forRange(x.n * x.h, (r0, r1) -> packRows(x, signs, out, r0, r1));
+    }
+
+    /** Rows [r0, r1) of the images stacked. */
+    private static void packRows(Tensor x, SignThresholds signs, PackedActivations out, int r0, int r1) {
         boolean whole = x.c % 64 == 0;
-        Parallel.forRange(x.n * x.h, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int n = r / x.h, y = r % x.h;
-                if (whole && signs == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
-                else if (whole) packWordsThresholds(x.data, x.index(n, y, 0, 0), signs.below, signs.above, out.bits, out.index(n, y, 0), x.w, out.words);
-                else if (x.c % PS.length() == 0 && signs == null) packVectors(x.data, x.index(n, y, 0, 0), x.c, out.bits, out.index(n, y, 0), x.w, out.words);
-                else for (int px = 0; px < x.w; px++)
-                    packPixel(x.data, x.index(n, y, px, 0), x.c, signs, out.bits, out.index(n, y, px), out.words);
-            }
-        });
+        for (int r = r0; r < r1; r++) {
+            int n = r / x.h, y = r % x.h;
+            if (whole && signs == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
+            else if (whole) packWordsThresholds(x.data, x.index(n, y, 0, 0), signs.below, signs.above, out.bits, out.index(n, y, 0), x.w, out.words);
+            else if (x.c % PS.length() == 0 && signs == null) packVectors(x.data, x.index(n, y, 0, 0), x.c, out.bits, out.index(n, y, 0), x.w, out.words);
+            else for (int px = 0; px < x.w; px++)
+                packPixel(x.data, x.index(n, y, px, 0), x.c, signs, out.bits, out.index(n, y, px), out.words);
+        }
     }
 
     /**
@@ -166,6 +169,26 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         run(new Job(x, w, Epilogue.PACK, null, null, t, null, null, y));
     }
 
+    /**
+     * The whole layer in one parallel section: each thread packs the input rows its output rows read (its own rows
+     * plus k/2 above and below, which the neighbouring thread packs too, to the same bits), then convolves its rows.
+     * One fork-join instead of two, and the rows a thread convolves were packed by it just before, still in cache.
+     */
+    @Override public void packConv(Tensor x, SignThresholds signs, PackedActivations packed, PackedWeights w, float[] alpha, float[] beta,
+                                   boolean accumulate, Tensor y) {
+        ScalarBinaryConvOps.checkPack(x, signs, packed);
+        BinaryConvOps.checkConv(packed, w);
+        BinaryConvOps.checkOutput(packed, w, y.n, y.h, y.w, y.c);
+        BinaryConvOps.checkEpilogue(w, alpha, beta);
+        Job job = new Job(packed, w, accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null);
+        int run = runPixels(w.coutPadded), h = x.h, p = w.k / 2;
+        Parallel.forRange(x.n * h, (r0, r1) -> {
+            packRows(x, signs, packed, Math.max(r0 / h * h, r0 - p), Math.min(((r1 - 1) / h + 1) * h, r1 + p));
+            Scratch sc = SCRATCH.get().ensure(run, w.coutPadded / 2);
+            for (int r = r0; r < r1; r++) row(job, r / h, r % h, run, sc);
+        });
+    }
+
     /** The popcount kernel alone, results discarded: what {@code bench engine} reports in TBOP/s. */
     public void convKernelOnly(PackedActivations x, PackedWeights w) {
         BinaryConvOps.checkConv(x, w);
@@ -189,10 +212,12 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     static final int TILE_PIXELS = 3;
 
     /**
-     * Pixels per run, a multiple of the tile's: the run's sums (cout / 2 longs per pixel) stay within ~12 KB of L1
-     * until its epilogue.
+     * Pixels per run, a multiple of the tile's: 2 tiles (fewer for very wide layers, whose sums stay within ~12 KB
+     * of L1). Short runs measured fastest (conv 64->64: 6 pixels ~25% faster than 30): a run's epilogue writes
+     * 6 x cout floats in one burst that the store buffer drains while the next run's kernels compute, where a long
+     * run's burst stalls on the output's cache misses.
      */
-    static int runPixels(int coutPadded) { return TILE_PIXELS * Math.max(1, Math.min(10, 3072 / (TILE_PIXELS * coutPadded))); }
+    static int runPixels(int coutPadded) { return TILE_PIXELS * Math.max(1, Math.min(2, 3072 / (TILE_PIXELS * coutPadded))); }
 
     /** Per-thread sums of a run of pixels and their offset rows / output words (grown on demand, never shared). */
     private static final class Scratch {
@@ -262,7 +287,7 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
             case FLOAT_RELU -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut.data, out, false, true);
             case PACK -> {
                 for (int i = 0; i < pixels; i++) sc.word[i] = job.packedOut.index(n, y, px0 + i);
-                TileEpilogues.signs(sc.sums, pixels, half, w.offsets(), sc.oi, w.cout, job.thresholds.below, job.thresholds.above, job.packedOut.bits, sc.word);
+                TileEpilogues.signs(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.thresholds.below, job.thresholds.above, job.packedOut.bits, sc.word);
             }
             case EXACT -> TileEpilogues.exactInts(sc.sums, pixels, half, w.offsets(), sc.oi, w.cout, job.exactOut, out);
             case NONE -> { }

@@ -72,6 +72,17 @@ class PopcountKernelsTest {
         SCALAR.convRelu(pa, pw, alpha, beta, ys);
         assertArrayEquals(ys.data, yf.data, "ReLU epilogue");
 
+        // the fused layer (pack + conv in one pass, threads packing their halo rows too) against pack then conv
+        for (SignThresholds signs : new SignThresholds[] {null, SignThresholds.below(randomArray(rnd, cin, 0, 0.3))}) {
+            PackedActivations packedScalar = new PackedActivations(n, h, w, cin, k / 2), packedFused = new PackedActivations(n, h, w, cin, k / 2);
+            SCALAR.pack(x, signs, packedScalar);
+            Tensor residual = randomTensor(rnd, n, h, w, cout), want = residual.copy(), got = residual.copy();
+            SCALAR.conv(packedScalar, pw, alpha, beta, true, want);
+            fast.packConv(x, signs, packedFused, pw, alpha, beta, true, got);
+            assertArrayEquals(packedScalar.bits, packedFused.bits, "fused layer's packed signs");
+            assertArrayEquals(want.data, got.data, "fused layer");
+        }
+
         PackedActivations pf = new PackedActivations(n, h, w, cout, 1), ps = new PackedActivations(n, h, w, cout, 1);
         // stale interior bits (the border stays zero): the packing epilogue must overwrite every word it owns
         for (int i = 0; i < n; i++)
