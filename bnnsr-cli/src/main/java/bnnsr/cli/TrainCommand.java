@@ -39,6 +39,10 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, String> options;
     @Option(names = "--iters", paramLabel = "N", description = "Total iterations.")
     Long iters;
+
+    @Option(names = "--stop-at", paramLabel = "N", description = "End this sitting after iteration N (checkpointed;"
+            + " the schedule still spans --iters): compare runs at equal budget, continue later with --resume.")
+    Long stopAt;
     @Option(names = "--batch", paramLabel = "N", description = "Batch size.")
     Integer batch;
     @Option(names = "--patch", paramLabel = "P", description = "LR patch side.")
@@ -79,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
             apply(c);
             if (threads != null) Parallel.setThreads(threads);
             Trainer t = new Trainer(c, resume, force, System.err);
-            t.run();
+            t.run(stopAt == null ? t.totalIterations() : stopAt);
         } catch (IllegalArgumentException | EvalInputException | ImageFileException | SafeTensorsException e) {
             throw new UserException(e.getMessage());
         } catch (bnnsr.io.FileWriteException e) {

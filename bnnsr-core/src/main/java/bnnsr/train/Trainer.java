@@ -160,7 +160,20 @@ public final class Trainer {
         return Evaluator.measure("validation", valSamples, validator).psnr();
     }
 
-    public Result run() throws IOException {
+    public Result run() throws IOException { return run(cfg.iters); }
+
+    /** The total the schedule spans (a resumed run's saved total unless --iters changed it). */
+    public long totalIterations() { return cfg.iters; }
+
+    /**
+     * Trains up to iteration {@code until} (at most the configured total) and checkpoints there: one sitting of a
+     * longer run, whose learning-rate schedule still spans the configured total, so that runs compared at equal
+     * CPU budget (and a later {@code --resume}) follow the very schedule of an uninterrupted run.
+     */
+    public Result run(long until) throws IOException {
+        if (until > cfg.iters || (until <= start && until < cfg.iters))
+            throw new IllegalArgumentException("--stop-at " + until + " must be after the run's iteration " + start
+                    + " and at most its total " + cfg.iters);
         PatchSampler sampler = new PatchSampler(images, cfg.batch, cfg.patch, cfg.seed);
         Objective objective = new Objective(cfg.loss.equals("mse") ? new Loss.Mse() : new Loss.L1(), teacher, cfg.distillWeight);
         LrSchedule schedule = cfg.lrSchedule();
@@ -170,7 +183,7 @@ public final class Trainer {
         long t0 = System.nanoTime(), windowStart = t0;
         try (Prefetcher batches = new Prefetcher(sampler, start);
              ProgressLine progress = new ProgressLine(log, cfg.iters, start)) {
-            for (long it = start; it < cfg.iters; it++) {
+            for (long it = start; it < until; it++) {
                 PatchSampler.Batch b = batches.take(it);
                 double lr = schedule.lr(it);
                 Tensor y = model.forward(ModelInput.prepare(model.options(), b.lr()), true);
@@ -182,9 +195,9 @@ public final class Trainer {
                 windowLoss += l;
                 window++;
                 long done = it + 1;
-                boolean val = !valSamples.isEmpty() && (done % cfg.valEvery == 0 || done == cfg.iters);
+                boolean val = !valSamples.isEmpty() && (done % cfg.valEvery == 0 || done == until);
                 if (val) lastVal = validate();
-                if (done % cfg.logEvery == 0 || done == cfg.iters || val) {
+                if (done % cfg.logEvery == 0 || done == until || val) {
                     long now = System.nanoTime();
                     double itPerS = window / ((now - windowStart) / 1e9);
                     lastLoss = windowLoss / window;
@@ -194,12 +207,14 @@ public final class Trainer {
                     window = 0;
                     windowStart = now;
                 }
-                if (done % cfg.checkpointEvery == 0 || done == cfg.iters) Checkpoint.save(out, model, adam, done, cfg, cpu.seconds());
+                if (done % cfg.checkpointEvery == 0 || done == until) Checkpoint.save(out, model, adam, done, cfg, cpu.seconds());
             }
         }
-        if (start == cfg.iters) log.printf("nothing to do: %s is already at iteration %d of %d%n", out.resolve(Checkpoint.FILE), start, cfg.iters);
+        if (until < cfg.iters) log.printf("stopped at iteration %d of %d%s; continue with --resume%n", until, cfg.iters,
+                Double.isNaN(lastVal) ? "" : String.format(", validation PSNR %.3f dB", lastVal));
+        else if (start == cfg.iters) log.printf("nothing to do: %s is already at iteration %d of %d%n", out.resolve(Checkpoint.FILE), start, cfg.iters);
         else log.printf("done: %d iterations in %.1f s%s; model in %s%n", cfg.iters - start, (System.nanoTime() - t0) / 1e9,
                 Double.isNaN(lastVal) ? "" : String.format(", validation PSNR %.3f dB", lastVal), out.resolve(Checkpoint.MODEL_FILE));
-        return new Result(cfg.iters, lastLoss, lastVal, model);
+        return new Result(until, lastLoss, lastVal, model);
     }
 }

@@ -109,6 +109,23 @@ class TrainerTest {
         }
     }
 
+    /** A sitting stopped early (--stop-at) keeps the whole run's schedule: stop + resume = one uninterrupted run. */
+    @Test void stopAtEndsTheSittingOnTheWholeRunsSchedule() throws Exception {
+        Path straight = tmp.resolve("straight-cos"), split = tmp.resolve("split-cos");
+        TrainConfig a = tiny(straight, 7), b = tiny(split, 7);
+        a.schedule = b.schedule = "cosine";         // the learning rate depends on the total: a shorter run would differ
+        a.checkpointEvery = b.checkpointEvery = 100;
+        Trainer.Result full = new Trainer(a, false, quiet()).run();
+        Trainer first = new Trainer(b, false, quiet());
+        assertEquals(3, first.run(3).iterations());
+        assertEquals(3, Checkpoint.load(split).iteration(), "the sitting checkpoints where it stops");
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(tiny(split, 7), true, quiet()).run(8));
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(tiny(split, 7), true, quiet()).run(3));
+        Trainer.Result r = new Trainer(tiny(split, 7), true, quiet()).run();
+        List<Param> x = full.model().params(), y = r.model().params();
+        for (int i = 0; i < x.size(); i++) assertArrayEquals(x.get(i).value, y.get(i).value, x.get(i).name);
+    }
+
     /** A log.csv from before the cpu_s column: a resumed run keeps its rows, with cpu_s empty. */
     @Test void resumeKeepsRowsOfAnOlderLogFormat() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("oldlog"));
