@@ -58,6 +58,9 @@ final class BenchEngineCommand implements Callable<Integer> {
         layer.put("pack_ms", r.packMs());
         layer.put("conv_ms", r.convMs());
         layer.put("kernel_ms", r.kernelMs());
+        layer.put("popcount_kernel", r.kernel());
+        layer.put("other_kernel", r.otherKernel());
+        layer.put("other_kernel_ms", r.otherKernelMs());
         layer.put("fp32_impl", r.fp32Impl());
         layer.put("fp32_gflops", r.fp32Gflops());
         layer.put("threads", r.threads());
@@ -131,6 +134,9 @@ final class BenchEngineCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "| %-38s | %10.3f | %16s |%n", "  sign packing alone", r.packMs(), "");
         out.printf(Locale.ROOT, "| %-38s | %10.3f | %16s |%n", "  popcount conv + float epilogue alone", r.convMs(), "");
         out.printf(Locale.ROOT, "| %-38s | %10.3f | %9.2f TBOP/s |%n", "popcount kernel alone", r.kernelMs(), r.popcountTbops());
+        out.printf(Locale.ROOT, "| %-38s | %10.3f | %9.2f TBOP/s |%n", "  the " + r.otherKernel() + " kernel alone (not chosen)", r.otherKernelMs(),
+                r.otherPopcountTbops());
+        out.printf(Locale.ROOT, "popcount kernel: %s%n", r.kernel());
         out.flush();
     }
 }

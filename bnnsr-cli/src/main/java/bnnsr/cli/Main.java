@@ -39,7 +39,8 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"bnnsr " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+            return new String[] {"bnnsr " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")",
+                    "binary conv kernel: " + bnnsr.engine.kernels.PopcountKernel.describe()};
         }
     }
 }

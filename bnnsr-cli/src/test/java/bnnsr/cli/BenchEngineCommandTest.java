@@ -38,6 +38,12 @@ class BenchEngineCommandTest {
         for (String key : new String[] {"fp32_ms", "binary_ms", "ratio", "popcount_tbops"})
             assertTrue(layer.get(key).isNumber() && layer.get(key).asDouble() > 0, key + " in " + j);
         assertEquals(layer.get("fp32_ms").asDouble() / layer.get("binary_ms").asDouble(), layer.get("ratio").asDouble(), 1e-9);
+        // the chosen popcount kernel is named, and the other one is timed too
+        String chosen = bnnsr.engine.kernels.PopcountKernel.CHOSEN.name().toLowerCase();
+        assertTrue(layer.get("popcount_kernel").asText().startsWith(chosen + " ("), j.toString());
+        assertEquals(chosen.equals("vector") ? "scalar" : "vector", layer.get("other_kernel").asText());
+        assertTrue(layer.get("other_kernel_ms").asDouble() > 0, j.toString());
+        assertTrue(out.toString().contains("popcount kernel: " + chosen + " ("), out.toString());
         JsonNode models = j.get("models");
         assertEquals(2, models.size());
         assertEquals("srresnet", models.get(0).get("arch").asText());
@@ -73,6 +79,13 @@ class BenchEngineCommandTest {
         assertEquals(0.0, models.get(0).get("popcount_ms").asDouble(), models.get(0).toString());
         assertTrue(out.toString().contains("popcount ms"), out.toString());
         assertTrue(models.get(2).get("bytes").asLong() < 400_000, "packed bbcu-m: " + models.get(2));
+    }
+
+    /** {@code --version} says which popcount kernel this CPU got (vector or scalar, and why). */
+    @Test void versionNamesTheChosenBinaryKernel() {
+        assertEquals(0, run("--version"));
+        String chosen = bnnsr.engine.kernels.PopcountKernel.CHOSEN.name().toLowerCase();
+        assertTrue(out.toString().contains("binary conv kernel: " + chosen + " ("), out.toString());
     }
 
     @Test void rejectsBadSizesWithOneLine() {

@@ -63,6 +63,17 @@ public interface BinaryConvOps {
     }
 
     /**
+     * The whole binary layer: {@link #pack} of x into {@code packed} (which keeps the signs), then {@link #conv}
+     * into y, with the same results. The default makes the two calls; an implementation may fuse them (one pass
+     * over the rows).
+     */
+    default void packConv(Tensor x, SignThresholds signs, PackedActivations packed, PackedWeights w, float[] alpha, float[] beta,
+                          boolean accumulate, Tensor y) {
+        pack(x, signs, packed);
+        conv(packed, w, alpha, beta, accumulate, y);
+    }
+
+    /**
      * Packs bit = {@code exact * alpha[co] + beta[co] < threshold[co]} ({@code threshold} null means 0) straight
      * into {@code y} for the next binary conv, never storing floats.
      */

@@ -27,8 +27,8 @@ public final class PackedActivations {
         this.words = wordsFor(c);
         this.ph = h + 2 * pad;
         this.pw = w + 2 * pad;
-        // one pixel of slack at the end: the pair kernels' phantom partner of an odd last pixel may read it
-        long size = ((long) n * ph * pw + 1) * words;
+        // two pixels of slack at the end: the 3-pixel kernels' phantom pixels past a row's end may read them
+        long size = ((long) n * ph * pw + 2) * words;
         if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("packed tensor too large");
         this.bits = new long[(int) size];
     }

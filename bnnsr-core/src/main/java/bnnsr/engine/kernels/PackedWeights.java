@@ -4,13 +4,11 @@ package bnnsr.engine.kernels;
  * The signs of a binary conv's weights, packed for the popcount kernels, plus the constants that make its zero
  * padding exact.
  * <p>
- * Kernel layout, 32-bit words: half h holds input channels 32h .. 32h+31 (bit i % 32), i.e. the low or high half of
- * the activations' 64-channel long word (there are always 2 halves per long, the high one zero past {@code cin}).
- * Output channels are grouped in blocks of 64 ({@link #BLOCK}), the last one 48, 32 or 16 wide; a block of width
- * B starting at channel b is stored contiguously at {@code b * k*k*halves} as {@code [tap][half][B]}: for one tap
- * and half the weights of consecutive output channels are adjacent (one 512-bit vector = 16 output channels, whose
- * accumulator lanes convert to float lanes of the same shape), and a kernel walks its block with the constant
- * stride B (a variable stride measured 40% slower: C2 keeps the bounds checks and address arithmetic).
+ * Storage layout, 32-bit words (the popcount kernels read {@link InterleavedWeights}, derived from it once): half
+ * h holds input channels 32h .. 32h+31 (bit i % 32), i.e. the low or high half of the activations' 64-channel long
+ * word (there are always 2 halves per long, the high one zero past {@code cin}). Output channels are grouped in
+ * blocks of 64 ({@link #BLOCK}), the last one narrower; a block of width B starting at channel b is stored
+ * contiguously at {@code b * k*k*halves} as {@code [tap][half][B]}.
  * Output channels are padded to a multiple of {@link #COUT_BLOCK} with zero words (their results are never stored);
  * input channel bits past {@code cin} are zero, like the activations', so they never count in a popcount of XOR.
  * <p>
@@ -33,6 +31,8 @@ public final class PackedWeights {
     /** Per border class (see {@link #borderClass}) and padded output channel: the exact-result offset. */
     private final int[] offsets;
     private final int classes;
+    /** {@link InterleavedWeights} of these weights, built on the first conv (the bits never change after packing). */
+    private volatile long[] interleaved;
 
     private PackedWeights(int cout, int cin, int k) {
         if (cout <= 0 || cin <= 0 || k <= 0 || k % 2 == 0)
@@ -137,6 +137,13 @@ public final class PackedWeights {
 
     /** Index into {@link #offsets()} of the first output channel for a border class. */
     public int offsetIndex(int borderClass) { return borderClass * coutPadded; }
+
+    /** The 64-bit-lane layout of {@link InterleavedWeights}, built once. */
+    long[] interleaved() {
+        long[] r = interleaved;
+        if (r == null) interleaved = r = InterleavedWeights.of(this);
+        return r;
+    }
 
     /** Shared, read-only: kernels index it with {@link #offsetIndex}. */
     int[] offsets() { return offsets; }

@@ -3,52 +3,58 @@ package bnnsr.engine.kernels;
 import bnnsr.tensor.Parallel;
 import bnnsr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Binary conv with XOR + {@code BIT_COUNT} on 512-bit vectors, on the layouts of {@link PackedActivations} and
- * {@link PackedWeights}.
+ * Sign packing and the binary conv on the layouts of {@link PackedActivations} and {@link PackedWeights}: per 3
+ * adjacent output pixels and tile of output channels, a popcount micro-kernel ({@link PopcountTiles}: vector or
+ * scalar, chosen per CPU by {@link PopcountKernel}) leaves the sums in a small per-thread scratch array, and an
+ * epilogue ({@link TileEpilogues}) turns them into the exact results and then ints, floats (scale/bias, residual
+ * add, ReLU) or the next layer's sign bits, while the tile is in L1. Border pixels read as +1 and the exact result
+ * comes from {@link PackedWeights#offset}. Rows go to threads.
  * <p>
- * The lanes are 32-bit: one lane = one output channel x 32 input channels. Per tap and 32-channel half word the
- * kernel broadcasts the activation half of 2 adjacent pixels and loads the weights of 16 output channels per
- * vector; each accumulator lane gathers popcount(a XOR w) for its output channel. With 64-bit lanes (one lane = 64
- * input channels) the XOR/popcount work is the same, but the accumulators then need a 512-to-256-bit narrowing
- * conversion to become floats, which measured slower than the whole epilogue should cost; 32-bit lanes convert to
- * floats of the same shape. Border pixels read as +1 and the exact result comes from {@link PackedWeights#offset}.
- * <p>
- * Micro-tile: 2 pixels x 4 vectors (64 output channels) = 8 accumulators, the shape the performance notes found
- * best; narrower tiles (3, 2 or 1 vectors) take the last block of channels (48 for BSRN). A tile leaves its sums in a
- * small per-thread scratch array and a separate small method applies the epilogue (float scale/bias, residual add,
- * or sign-packing for the next layer): each method stays well under C2's inlining limits (a Vector API method that
- * is not fully inlined boxes its vectors and runs several times slower). Rows go to threads.
+ * Why 64-bit lanes ({@link InterleavedWeights}): one activation word is broadcast as it is, where 32-bit lanes
+ * broadcast each half separately; the 64-bit tile measured ~10% faster as a kernel, and its sums merge into int
+ * lanes in channel order without a narrowing conversion. Each kernel and epilogue method stays small: a Vector
+ * API method that C2 does not compile whole boxes its vectors and runs several times slower.
  */
 public final class VectorBinaryConvOps implements BinaryConvOps {
-    static final VectorBinaryConvOps INSTANCE = new VectorBinaryConvOps();
+    static final VectorBinaryConvOps INSTANCE = new VectorBinaryConvOps(PopcountKernel.CHOSEN);
 
-    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
-    /** Floats with as many lanes as {@link #IS}: accumulators convert lane by lane. */
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    private static final int N = IS.length();
     /** Floats per vector when packing. */
     private static final VectorSpecies<Float> PS = FloatVector.SPECIES_PREFERRED;
+    private static final int G = InterleavedWeights.GROUP;
 
     static {
-        if (PackedWeights.LANES != N || 64 % N != 0 || 64 % PS.length() != 0 || FS.length() != N)
-            throw new IllegalStateException("unsupported vector size: " + IS);
+        if (64 % PS.length() != 0 || 64 % InterleavedWeights.TILE != 0)
+            throw new IllegalStateException("unsupported vector size: " + PS);
     }
+
+    private final PopcountKernel kernel;
+
+    private VectorBinaryConvOps(PopcountKernel kernel) { this.kernel = kernel; }
+
+    /**
+     * With a given popcount kernel, whatever this CPU would choose (the tests check every kernel against the scalar
+     * oracle, {@code bench engine} times the other one too).
+     */
+    public static VectorBinaryConvOps with(PopcountKernel kernel) { return kernel == PopcountKernel.CHOSEN ? INSTANCE : new VectorBinaryConvOps(kernel); }
+
+    /** The popcount kernel in use. */
+    public PopcountKernel kernel() { return kernel; }
 
     private enum Epilogue { NONE, EXACT, FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU, PACK }
 
     /** Arguments of one conv call, shared read-only by the row workers. */
-    private record Job(PackedActivations x, PackedWeights w, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
-                       IntegerThresholds thresholds, int[] exactOut, float[] floatOut, PackedActivations packedOut,
-                       int outRow0) {
-        Job(PackedActivations x, PackedWeights w, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
-            IntegerThresholds thresholds, int[] exactOut, Tensor floatOut, PackedActivations packedOut) {
-            this(x, w, wordOffsets, epilogue, alpha, beta, thresholds, exactOut, floatOut == null ? null : floatOut.data, packedOut, 0);
+    /** {@code outRow0}: the stacked row that is row 0 of {@code floatOut} (a band buffer, {@link #convBand}), else 0. */
+    private record Job(PackedActivations x, PackedWeights w, long[] wl, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
+                       IntegerThresholds thresholds, int[] exactOut, float[] floatOut, PackedActivations packedOut, int outRow0) {
+        Job(PackedActivations x, PackedWeights w, Epilogue e, float[] alpha, float[] beta, IntegerThresholds t, int[] exactOut, Tensor floatOut,
+            PackedActivations packedOut) {
+            this(x, w, w.interleaved(), VectorBinaryConvOps.wordOffsets(x, w), e, alpha, beta, t, exactOut, floatOut == null ? null : floatOut.data,
+                    packedOut, 0);
         }
     }
 
@@ -56,17 +62,20 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
 
     @Override public void pack(Tensor x, SignThresholds signs, PackedActivations out) {
         ScalarBinaryConvOps.checkPack(x, signs, out);
+        Parallel.forRange(x.n * x.h, (r0, r1) -> packRows(x, signs, out, r0, r1));
+    }
+
+    /** Rows [r0, r1) of the images stacked. */
+    private static void packRows(Tensor x, SignThresholds signs, PackedActivations out, int r0, int r1) {
         boolean whole = x.c % 64 == 0;
-        Parallel.forRange(x.n * x.h, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int n = r / x.h, y = r % x.h;
-                if (whole && signs == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
-                else if (whole) packWordsThresholds(x.data, x.index(n, y, 0, 0), signs.below, signs.above, out.bits, out.index(n, y, 0), x.w, out.words);
-                else if (x.c % PS.length() == 0 && signs == null) packVectors(x.data, x.index(n, y, 0, 0), x.c, out.bits, out.index(n, y, 0), x.w, out.words);
-                else for (int px = 0; px < x.w; px++)
-                    packPixel(x.data, x.index(n, y, px, 0), x.c, signs, out.bits, out.index(n, y, px), out.words);
-            }
-        });
+        for (int r = r0; r < r1; r++) {
+            int n = r / x.h, y = r % x.h;
+            if (whole && signs == null) packWords(x.data, x.index(n, y, 0, 0), out.bits, out.index(n, y, 0), x.w * out.words);
+            else if (whole) packWordsThresholds(x.data, x.index(n, y, 0, 0), signs.below, signs.above, out.bits, out.index(n, y, 0), x.w, out.words);
+            else if (x.c % PS.length() == 0 && signs == null) packVectors(x.data, x.index(n, y, 0, 0), x.c, out.bits, out.index(n, y, 0), x.w, out.words);
+            else for (int px = 0; px < x.w; px++)
+                packPixel(x.data, x.index(n, y, px, 0), x.c, signs, out.bits, out.index(n, y, px), out.words);
+        }
     }
 
     /**
@@ -126,21 +135,21 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     @Override public void convExact(PackedActivations x, PackedWeights w, int[] out) {
         BinaryConvOps.checkConv(x, w);
         if (out.length < x.n * x.h * x.w * w.cout) throw new IllegalArgumentException("exact output too short");
-        run(new Job(x, w, wordOffsets(x, w), Epilogue.EXACT, null, null, null, out, null, null));
+        run(new Job(x, w, Epilogue.EXACT, null, null, null, out, null, null));
     }
 
     @Override public void conv(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, Tensor y) {
         BinaryConvOps.checkConv(x, w);
         BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
         BinaryConvOps.checkEpilogue(w, alpha, beta);
-        run(new Job(x, w, wordOffsets(x, w), accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null));
+        run(new Job(x, w, accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null));
     }
 
     @Override public void convRelu(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, Tensor y) {
         BinaryConvOps.checkConv(x, w);
         BinaryConvOps.checkOutput(x, w, y.n, y.h, y.w, y.c);
         BinaryConvOps.checkEpilogue(w, alpha, beta);
-        run(new Job(x, w, wordOffsets(x, w), Epilogue.FLOAT_RELU, alpha, beta, null, null, y, null));
+        run(new Job(x, w, Epilogue.FLOAT_RELU, alpha, beta, null, null, y, null));
     }
 
     @Override public void convRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean accumulate, boolean relu,
@@ -150,12 +159,12 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         BinaryConvOps.checkEpilogue(w, alpha, beta);
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
         Epilogue e = relu ? Epilogue.FLOAT_RELU : accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT;
-        run(new Job(x, w, wordOffsets(x, w), e, alpha, beta, null, null, y, null), rowFrom, rowTo);
+        run(new Job(x, w, e, alpha, beta, null, null, y, null), rowFrom, rowTo);
     }
 
     @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
         BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
-        run(new Job(x, w, wordOffsets(x, w), Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom), rowFrom, rowTo);
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom), rowFrom, rowTo);
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {
@@ -164,13 +173,33 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         BinaryConvOps.checkEpilogue(w, alpha, beta);
         if (threshold != null && threshold.length < w.cout) throw new IllegalArgumentException("need " + w.cout + " thresholds");
         IntegerThresholds t = IntegerThresholds.of(alpha, beta, threshold, w.cout, w.k * w.k * w.cin);
-        run(new Job(x, w, wordOffsets(x, w), Epilogue.PACK, null, null, t, null, null, y));
+        run(new Job(x, w, Epilogue.PACK, null, null, t, null, null, y));
+    }
+
+    /**
+     * The whole layer in one parallel section: each thread packs the input rows its output rows read (its own rows
+     * plus k/2 above and below, which the neighbouring thread packs too, to the same bits), then convolves its rows.
+     * One fork-join instead of two, and the rows a thread convolves were packed by it just before, still in cache.
+     */
+    @Override public void packConv(Tensor x, SignThresholds signs, PackedActivations packed, PackedWeights w, float[] alpha, float[] beta,
+                                   boolean accumulate, Tensor y) {
+        ScalarBinaryConvOps.checkPack(x, signs, packed);
+        BinaryConvOps.checkConv(packed, w);
+        BinaryConvOps.checkOutput(packed, w, y.n, y.h, y.w, y.c);
+        BinaryConvOps.checkEpilogue(w, alpha, beta);
+        Job job = new Job(packed, w, accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null);
+        int run = runPixels(w.coutPadded), h = x.h, p = w.k / 2;
+        Parallel.forRange(x.n * h, (r0, r1) -> {
+            packRows(x, signs, packed, Math.max(r0 / h * h, r0 - p), Math.min(((r1 - 1) / h + 1) * h, r1 + p));
+            Scratch sc = SCRATCH.get().ensure(run, w.coutPadded / 2);
+            for (int r = r0; r < r1; r++) row(job, r / h, r % h, run, sc);
+        });
     }
 
     /** The popcount kernel alone, results discarded: what {@code bench engine} reports in TBOP/s. */
     public void convKernelOnly(PackedActivations x, PackedWeights w) {
         BinaryConvOps.checkConv(x, w);
-        run(new Job(x, w, wordOffsets(x, w), Epilogue.NONE, null, null, null, null, null, null));
+        run(new Job(x, w, Epilogue.NONE, null, null, null, null, null, null));
     }
 
     /**
@@ -186,231 +215,89 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         return off;
     }
 
-    /** Per-thread tile sums (2 pixels x 4 vectors): written by a kernel, read back from L1 by the epilogue. */
-    private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[8 * N]);
+    /** Pixels per kernel tile. */
+    static final int TILE_PIXELS = 3;
 
-    private static void run(Job job) { run(job, 0, job.x.n * job.x.h); }
+    /**
+     * Pixels per run, a multiple of the tile's: 2 tiles (fewer for very wide layers, whose sums stay within ~12 KB
+     * of L1). Short runs measured fastest (conv 64->64: 6 pixels ~25% faster than 30): a run's epilogue writes
+     * 6 x cout floats in one burst that the store buffer drains while the next run's kernels compute, where a long
+     * run's burst stalls on the output's cache misses.
+     */
+    static int runPixels(int coutPadded) { return TILE_PIXELS * Math.max(1, Math.min(2, 3072 / (TILE_PIXELS * coutPadded))); }
+
+    /** Per-thread sums of a run of pixels and their offset rows / output words (grown on demand, never shared). */
+    private static final class Scratch {
+        long[] sums = new long[0];
+        int[] oi = new int[0], word = new int[0];
+
+        Scratch ensure(int pixels, int half) {
+            if (sums.length < pixels * half) sums = new long[pixels * half];
+            if (oi.length < pixels) { oi = new int[pixels]; word = new int[pixels]; }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private void run(Job job) { run(job, 0, job.x.n * job.x.h); }
 
     /** Rows [from, to) of the images stacked (row r = image r / h, row r % h). */
-    private static void run(Job job, int from, int to) {
+    private void run(Job job, int from, int to) {
         PackedActivations x = job.x;
+        int run = runPixels(job.w.coutPadded);
         Parallel.forRange(to - from, (r0, r1) -> {
-            int[] sums = SCRATCH.get();
-            for (int r = from + r0; r < from + r1; r++) row(job, r / x.h, r % x.h, sums);
+            Scratch sc = SCRATCH.get().ensure(run, job.w.coutPadded / 2);
+            for (int r = from + r0; r < from + r1; r++) row(job, r / x.h, r % x.h, run, sc);
         });
     }
 
     /**
-     * One output row, in pixel pairs. An odd last pixel still runs the pair kernel: its phantom partner reads the
-     * border (or the one-pixel slack {@link PackedActivations} keeps at its end) and is never stored.
+     * One output row, in runs of pixel triples: the kernel fills the run's sums tile by tile, then one epilogue call
+     * turns the whole run into outputs. A short last triple still runs the 3-pixel kernel: its phantom pixels read
+     * the border (or the two-pixel slack {@link PackedActivations} keeps at its end) and are never stored.
      */
-    private static void row(Job job, int n, int y, int[] sums) {
+    private void row(Job job, int n, int y, int run, Scratch sc) {
         PackedActivations x = job.x;
         PackedWeights w = job.w;
-        int base = x.index(n, y, 0), perChannel = w.k * w.k * w.halves, p = w.k / 2;
+        int base = x.index(n, y, 0), perChannel = job.wordOffsets.length, p = w.k / 2, half = w.coutPadded / 2;
         // offsets of the exact results depend on the border class: the same for all interior pixels of a row
         int interior = w.offsetIndex(w.borderClass(y, p, x.h, x.w));
-        for (int px = 0; px < x.w; px += 2) {
-            int ai = base + px * x.words;
-            boolean pair = px + 1 < x.w;
-            int oi0 = px >= p && px < x.w - p ? interior : w.offsetIndex(w.borderClass(y, px, x.h, x.w));
-            int oi1 = px + 1 >= p && px + 1 < x.w - p ? interior : w.offsetIndex(w.borderClass(y, px + 1, x.h, x.w));
-            for (int co = 0; co < w.coutPadded; ) {
-                int width = w.blockWidth(co), wi = co * perChannel;
-                switch (width / N) {
-                    case 4 -> tile4(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
-                    case 3 -> tile3(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
-                    case 2 -> tile2(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
-                    default -> tile1(x.bits, ai, x.words, job.wordOffsets, w.bits, wi, sums);
+        for (int px0 = 0; px0 < x.w; px0 += run) {
+            int pixels = Math.min(run, x.w - px0);
+            for (int i = 0; i < pixels; i += TILE_PIXELS) {
+                int ai = base + (px0 + i) * x.words, so = i * half;
+                for (int co = 0; co < w.coutPadded; co += InterleavedWeights.TILE) {
+                    int groups = Math.min(2, (w.coutPadded - co) / G), wi = co * perChannel, s0 = so + co / 2;
+                    if (kernel == PopcountKernel.SCALAR) PopcountTiles.scalar(x.bits, ai, x.words, job.wordOffsets, job.wl, wi, groups, sc.sums, s0, half);
+                    else if (groups == 2) PopcountTiles.vector2(x.bits, ai, x.words, job.wordOffsets, job.wl, wi, sc.sums, s0, half);
+                    else PopcountTiles.vector1(x.bits, ai, x.words, job.wordOffsets, job.wl, wi, sc.sums, s0, half);
                 }
-                if (job.epilogue != Epilogue.NONE) {
-                    pixel(job, n, y, px, co, width / N, sums, 0, oi0);
-                    if (pair) pixel(job, n, y, px + 1, co, width / N, sums, 4 * N, oi1);
-                }
-                co += width;
             }
+            if (job.epilogue == Epilogue.NONE) continue;
+            boolean uniform = true;
+            for (int i = 0; i < pixels; i++) {
+                int px = px0 + i;
+                sc.oi[i] = px >= p && px < x.w - p ? interior : w.offsetIndex(w.borderClass(y, px, x.h, x.w));
+                uniform &= sc.oi[i] == sc.oi[0];
+            }
+            epilogue(job, n, y, px0, pixels, uniform, sc);
         }
     }
 
-    // ---------------------------------------------------------------- micro-kernels
-    // Each walks one weight block [tap][half][width] with the constant stride width; 2 halves per activation long.
-
-    private static IntVector broadcastHalf(long word, int h) { return IntVector.broadcast(IS, (int) (word >>> (h << 5))); }
-
-    private static IntVector popXor(IntVector a, IntVector w) {
-        return a.lanewise(VectorOperators.XOR, w).lanewise(VectorOperators.BIT_COUNT);
-    }
-
-    /** Popcount sums of 2 adjacent pixels x 4N output channels into sums[0, 4N) and [4N, 8N). */
-    private static void tile4(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
-        IntVector s00 = IntVector.zero(IS), s01 = s00, s02 = s00, s03 = s00;
-        IntVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-        for (int off : offsets) {
-            long x0 = a[ai + off], x1 = a[ai + off + words];
-            for (int h = 0; h < 2; h++, wi += 4 * N) {
-                IntVector a0 = broadcastHalf(x0, h), a1 = broadcastHalf(x1, h);
-                IntVector w0 = IntVector.fromArray(IS, wb, wi), w1 = IntVector.fromArray(IS, wb, wi + N);
-                IntVector w2 = IntVector.fromArray(IS, wb, wi + 2 * N), w3 = IntVector.fromArray(IS, wb, wi + 3 * N);
-                s00 = s00.add(popXor(a0, w0)); s01 = s01.add(popXor(a0, w1));
-                s02 = s02.add(popXor(a0, w2)); s03 = s03.add(popXor(a0, w3));
-                s10 = s10.add(popXor(a1, w0)); s11 = s11.add(popXor(a1, w1));
-                s12 = s12.add(popXor(a1, w2)); s13 = s13.add(popXor(a1, w3));
-            }
-        }
-        s00.intoArray(sums, 0); s01.intoArray(sums, N); s02.intoArray(sums, 2 * N); s03.intoArray(sums, 3 * N);
-        s10.intoArray(sums, 4 * N); s11.intoArray(sums, 5 * N); s12.intoArray(sums, 6 * N); s13.intoArray(sums, 7 * N);
-    }
-
-    /** As {@link #tile4} for 3N output channels (48: BSRN's width). */
-    private static void tile3(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
-        IntVector s00 = IntVector.zero(IS), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
-        for (int off : offsets) {
-            long x0 = a[ai + off], x1 = a[ai + off + words];
-            for (int h = 0; h < 2; h++, wi += 3 * N) {
-                IntVector a0 = broadcastHalf(x0, h), a1 = broadcastHalf(x1, h);
-                IntVector w0 = IntVector.fromArray(IS, wb, wi), w1 = IntVector.fromArray(IS, wb, wi + N), w2 = IntVector.fromArray(IS, wb, wi + 2 * N);
-                s00 = s00.add(popXor(a0, w0)); s01 = s01.add(popXor(a0, w1)); s02 = s02.add(popXor(a0, w2));
-                s10 = s10.add(popXor(a1, w0)); s11 = s11.add(popXor(a1, w1)); s12 = s12.add(popXor(a1, w2));
-            }
-        }
-        s00.intoArray(sums, 0); s01.intoArray(sums, N); s02.intoArray(sums, 2 * N);
-        s10.intoArray(sums, 4 * N); s11.intoArray(sums, 5 * N); s12.intoArray(sums, 6 * N);
-    }
-
-    /** As {@link #tile4} for 2N output channels. */
-    private static void tile2(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
-        IntVector s00 = IntVector.zero(IS), s01 = s00, s10 = s00, s11 = s00;
-        for (int off : offsets) {
-            long x0 = a[ai + off], x1 = a[ai + off + words];
-            for (int h = 0; h < 2; h++, wi += 2 * N) {
-                IntVector a0 = broadcastHalf(x0, h), a1 = broadcastHalf(x1, h);
-                IntVector w0 = IntVector.fromArray(IS, wb, wi), w1 = IntVector.fromArray(IS, wb, wi + N);
-                s00 = s00.add(popXor(a0, w0)); s01 = s01.add(popXor(a0, w1));
-                s10 = s10.add(popXor(a1, w0)); s11 = s11.add(popXor(a1, w1));
-            }
-        }
-        s00.intoArray(sums, 0); s01.intoArray(sums, N);
-        s10.intoArray(sums, 4 * N); s11.intoArray(sums, 5 * N);
-    }
-
-    /** As {@link #tile4} for N output channels. */
-    private static void tile1(long[] a, int ai, int words, int[] offsets, int[] wb, int wi, int[] sums) {
-        IntVector s0 = IntVector.zero(IS), s1 = s0;
-        for (int off : offsets) {
-            long x0 = a[ai + off], x1 = a[ai + off + words];
-            for (int h = 0; h < 2; h++, wi += N) {
-                IntVector w0 = IntVector.fromArray(IS, wb, wi);
-                s0 = s0.add(popXor(broadcastHalf(x0, h), w0));
-                s1 = s1.add(popXor(broadcastHalf(x1, h), w0));
-            }
-        }
-        s0.intoArray(sums, 0);
-        s1.intoArray(sums, 4 * N);
-    }
-
-    // ---------------------------------------------------------------- epilogues (one pixel, nv vectors of channels)
-
-    private static void pixel(Job job, int n, int y, int px, int co, int nv, int[] sums, int so, int oi) {
-        PackedActivations x = job.x;
+    private static void epilogue(Job job, int n, int y, int px0, int pixels, boolean uniform, Scratch sc) {
         PackedWeights w = job.w;
-        // band output: row 0 of floatOut is stacked row outRow0
-        int out = ((n * x.h + y - job.outRow0) * x.w + px) * w.cout;
-        if (co + nv * N <= w.cout && job.epilogue != Epilogue.PACK) {
-            // a tile without channel tails: no masks (the generic loop measured far slower)
-            switch (job.epilogue) {
-                case FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU -> {
-                    floatFull(sums, so, w.offsets(), oi + co, co, nv * N, job.alpha, job.beta, job.floatOut, out + co,
-                            job.epilogue == Epilogue.FLOAT_ACCUMULATE, job.epilogue == Epilogue.FLOAT_RELU);
-                    return;
-                }
-                default -> { }
-            }
-        }
-        if (nv == 4 && co + 4 * N <= w.cout) {
-            switch (job.epilogue) {
-                case PACK -> { packedFull(sums, so, w.offsets(), oi + co, co, job.thresholds.below, job.thresholds.above, job.packedOut.bits, job.packedOut.index(n, y, px)); return; }
-                default -> { }
-            }
-        }
+        int half = w.coutPadded / 2, out = ((n * job.x.h + y - job.outRow0) * job.x.w + px0) * w.cout;
         switch (job.epilogue) {
-            case EXACT -> exactPixel(sums, so, w.offsets(), oi, co, Math.min(nv * N, w.cout - co), job.exactOut, out);
-            case FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU -> floatPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.alpha, job.beta,
-                    job.floatOut, out, job.epilogue == Epilogue.FLOAT_ACCUMULATE, job.epilogue == Epilogue.FLOAT_RELU);
-            case PACK -> packedPixel(sums, so, w.offsets(), oi, co, nv, w.cout, job.thresholds.below, job.thresholds.above,
-                    job.packedOut.bits, job.packedOut.index(n, y, px));
+            case FLOAT -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, false, false);
+            case FLOAT_ACCUMULATE -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, true, false);
+            case FLOAT_RELU -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, false, true);
+            case PACK -> {
+                for (int i = 0; i < pixels; i++) sc.word[i] = job.packedOut.index(n, y, px0 + i);
+                TileEpilogues.signs(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.thresholds.below, job.thresholds.above, job.packedOut.bits, sc.word);
+            }
+            case EXACT -> TileEpilogues.exactInts(sc.sums, pixels, half, w.offsets(), sc.oi, w.cout, job.exactOut, out);
             case NONE -> { }
         }
-    }
-
-    private static void exactPixel(int[] sums, int so, int[] off, int oi, int co, int count, int[] out, int base) {
-        for (int i = 0; i < count; i++) out[base + co + i] = off[oi + co + i] - 2 * sums[so + i];
-    }
-
-    /** The exact results of N output channels: offset - 2 * popcount sum. */
-    private static IntVector exact(int[] sums, int si, int[] off, int oi) {
-        return IntVector.fromArray(IS, off, oi).sub(IntVector.fromArray(IS, sums, si).lanewise(VectorOperators.LSHL, 1));
-    }
-
-    /** As floats, exactly: |result| <= k*k*cin is far below 2^24. */
-    private static FloatVector exactAsFloat(int[] sums, int si, int[] off, int oi) {
-        return (FloatVector) exact(sums, si, off, oi).convert(VectorOperators.I2F, 0);
-    }
-
-    private static void floatFull(int[] sums, int so, int[] off, int oi, int co, int width, float[] alpha, float[] beta,
-                                  float[] out, int o, boolean accumulate, boolean relu) {
-        for (int v = 0; v < width; v += N) {
-            FloatVector r = exactAsFloat(sums, so + v, off, oi + v).mul(FloatVector.fromArray(FS, alpha, co + v)).add(FloatVector.fromArray(FS, beta, co + v));
-            if (accumulate) r = r.add(FloatVector.fromArray(FS, out, o + v));
-            if (relu) r = r.max(0f);
-            r.intoArray(out, o + v);
-        }
-    }
-
-    private static void packedFull(int[] sums, int so, int[] off, int oi, int co, int[] below, int[] above, long[] out, int wordIndex) {
-        long bits = 0;
-        for (int v = 0; v < 4 * N; v += N) {
-            IntVector e = exact(sums, so + v, off, oi + v);
-            VectorMask<Integer> neg = e.lt(IntVector.fromArray(IS, below, co + v)).or(e.compare(VectorOperators.GT, IntVector.fromArray(IS, above, co + v)));
-            bits |= neg.toLong() << v;
-        }
-        int wi = wordIndex + (co >>> 6), shift = co & 63;
-        long written = 4 * N == 64 ? -1L : ((1L << (4 * N)) - 1) << shift;
-        out[wi] = (out[wi] & ~written) | bits << shift;
-    }
-
-    private static void floatPixel(int[] sums, int so, int[] off, int oi, int co, int nv, int cout, float[] alpha, float[] beta,
-                                   float[] out, int base, boolean accumulate, boolean relu) {
-        for (int v = 0; v < nv; v++) {
-            int c = co + v * N;
-            if (c + N <= cout) {
-                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).mul(FloatVector.fromArray(FS, alpha, c)).add(FloatVector.fromArray(FS, beta, c));
-                if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c));
-                if (relu) r = r.max(0f);
-                r.intoArray(out, base + c);
-            } else if (c < cout) {
-                VectorMask<Float> m = FS.indexInRange(c, cout);
-                FloatVector r = exactAsFloat(sums, so + v * N, off, oi + c).mul(FloatVector.fromArray(FS, alpha, c, m)).add(FloatVector.fromArray(FS, beta, c, m));
-                if (accumulate) r = r.add(FloatVector.fromArray(FS, out, base + c, m));
-                if (relu) r = r.max(0f);
-                r.intoArray(out, base + c, m);
-            }
-        }
-    }
-
-    /** Sign bits of nv vectors of channels (see {@link IntegerThresholds}), merged into the next layer's packed word. */
-    private static void packedPixel(int[] sums, int so, int[] off, int oi, int co, int nv, int cout, int[] below, int[] above,
-                                    long[] out, int wordIndex) {
-        long bits = 0, written = 0;
-        for (int v = 0; v < nv; v++) {
-            int c = co + v * N;
-            if (c >= cout) break;
-            VectorMask<Integer> m = IS.indexInRange(c, cout);
-            IntVector e = exact(sums, so + v * N, off, oi + c);
-            VectorMask<Integer> neg = e.lt(IntVector.fromArray(IS, below, c, m)).or(e.compare(VectorOperators.GT, IntVector.fromArray(IS, above, c, m)));
-            bits |= neg.and(m).toLong() << (v * N);
-            written |= ((1L << N) - 1) << (v * N);
-        }
-        int wi = wordIndex + (co >>> 6), shift = co & 63;
-        out[wi] = (out[wi] & ~(written << shift)) | bits << shift;
     }
 }

@@ -216,6 +216,7 @@ class BinaryConvOpsTest {
         try {
             Tensor[] y = new Tensor[2];
             PackedActivations[] q = new PackedActivations[2];
+            Tensor[] fused = new Tensor[2];
             for (int t = 1; t <= 2; t++) {
                 Parallel.setThreads(t);
                 PackedActivations pa = new PackedActivations(n, h, w, c, 1);
@@ -224,9 +225,13 @@ class BinaryConvOpsTest {
                 FAST.conv(pa, pw, alpha, beta, false, y[t - 1]);
                 q[t - 1] = new PackedActivations(n, h, w, c, 1);
                 FAST.convPack(pa, pw, alpha, beta, null, q[t - 1]);
+                fused[t - 1] = new Tensor(n, h, w, c);
+                FAST.packConv(x, null, new PackedActivations(n, h, w, c, 1), pw, alpha, beta, false, fused[t - 1]);
             }
             assertArrayEquals(y[0].data, y[1].data);
             assertArrayEquals(q[0].bits, q[1].bits);
+            assertArrayEquals(y[0].data, fused[0].data, "fused layer, 1 thread");
+            assertArrayEquals(y[0].data, fused[1].data, "fused layer, 2 threads (halo rows packed by both)");
         } finally {
             Parallel.setThreads(before);
         }
