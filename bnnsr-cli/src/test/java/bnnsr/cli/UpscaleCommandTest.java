@@ -13,6 +13,8 @@ import bnnsr.image.Quantize;
 import bnnsr.io.SafeTensorsWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -293,11 +295,21 @@ class UpscaleCommandTest {
             assertArrayEquals(Files.readAllBytes(dir.resolve("one").resolve(f)), Files.readAllBytes(dir.resolve("two").resolve(f)), f.toString());
     }
 
-    /** x4 is bundled; no scale but 4 has a default model, so --scale 3 shows the message. */
-    @Test void withoutAModelTheMessageSaysWhereTheDefaultWasLookedFor() throws IOException {
-        assertTrue(DefaultModel.find(3).isEmpty(), "no x3 default model is bundled or installed");
-        Path in = png("a.png", 5, 5, 3, 8, 1);
-        EvalCommandTest.Run r = run("upscale", "--scale", "3", in.toString(), "-o", dir.resolve("o.png").toString());
-        assertOneLineError(r, 2, "no --model given and no default model default_x3.safetensors");
+    /** Every scale has a bundled default model: --scale alone picks it, and the output has that scale's size. */
+    @ParameterizedTest @ValueSource(ints = {2, 3, 4})
+    void withoutAModelEachScaleUsesItsBundledDefault(int scale) throws IOException {
+        Path in = png("a" + scale + ".png", 7, 5, 3, 8, 1);
+        Path out = dir.resolve("o" + scale + ".png");
+        EvalCommandTest.Run r = run("upscale", "--scale", Integer.toString(scale), in.toString(), "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        FloatImage img = ImageReader.read(out);
+        assertEquals(7 * scale, img.height);
+        assertEquals(5 * scale, img.width);
+    }
+
+    /** Where no default exists (a library user's jar without the models), the message says where it looked. */
+    @Test void theMissingDefaultMessageNamesTheFileAndThePlaces() throws IOException {
+        assertTrue(DefaultModel.find(5).isEmpty(), "no x5 default model exists");
+        assertTrue(DefaultModel.searched(5).contains("default_x5.safetensors"), DefaultModel.searched(5));
     }
 }
