@@ -28,8 +28,12 @@ import bnnsr.tensor.Tensor;
  * schedule's bilinear weights may differ in the last bit, and the whole-image result is the reference).
  */
 public final class EngineNetwork implements InferenceNetwork {
-    /** Bytes of live activations a band may hold. */
-    public static final long BAND_BUDGET = 256L << 20;
+    /**
+     * Bytes of live activations a band may hold by default: 256 MB, or the system property {@code
+     * bnnsr.bandBudgetMb} (e.g. {@code BNNSR_JAVA_OPTS=-Dbnnsr.bandBudgetMb=1024 ./bnnsr ...}), so the band height's
+     * effect on speed and memory can be measured without a rebuild; the output is the same for any budget.
+     */
+    public static final long BAND_BUDGET = Long.getLong("bnnsr.bandBudgetMb", 256L) << 20;
     /** Bounds of the band height, LR rows. */
     public static final int MIN_BAND = 16, MAX_BAND = 256;
     /**
@@ -42,15 +46,20 @@ public final class EngineNetwork implements InferenceNetwork {
     private final EngineModel engine;
     private final int radius;
     private final boolean streams;
-    private final long wholeBudget;
+    private final long wholeBudget, bandBudget;
     private BandRunner bands;
 
     public EngineNetwork(PackedModel model) { this(model, WHOLE_BUDGET); }
 
     /** With another budget for whole-image runs of {@link #stream} (0: every image in bands). */
-    public EngineNetwork(PackedModel model, long wholeBudget) {
+    public EngineNetwork(PackedModel model, long wholeBudget) { this(model, wholeBudget, BAND_BUDGET); }
+
+    /** With other budgets for whole-image runs and for a band's live activations (see the class comment). */
+    public EngineNetwork(PackedModel model, long wholeBudget, long bandBudget) {
+        if (bandBudget < 0) throw new IllegalArgumentException("band budget must be >= 0, got " + bandBudget);
         this.model = model;
         this.wholeBudget = wholeBudget;
+        this.bandBudget = bandBudget;
         this.engine = new EngineModel(model);
         int r = ModelNetwork.RESAMPLING_MARGIN;
         for (Node n : model.nodes) {
@@ -94,7 +103,7 @@ public final class EngineNetwork implements InferenceNetwork {
     /** The band height for images {@code width} LR pixels wide (see the class comment). */
     public int bandRows(int width) {
         long perRow = Math.max(1, engine.liveBytesPerInputPixel() * width);
-        return (int) Math.max(MIN_BAND, Math.min(MAX_BAND, BAND_BUDGET / perRow));
+        return (int) Math.max(MIN_BAND, Math.min(MAX_BAND, bandBudget / perRow));
     }
 
     /**
@@ -112,7 +121,7 @@ public final class EngineNetwork implements InferenceNetwork {
      */
     @Override public long bytesPerInputPixel() { return engine.liveBytesPerInputPixel(); }
 
-    @Override public InferenceNetwork replica() { return new EngineNetwork(model, wholeBudget); }
+    @Override public InferenceNetwork replica() { return new EngineNetwork(model, wholeBudget, bandBudget); }
 
     @Override public String describe() { return model.arch + " x" + model.scale + " (packed)"; }
 }

@@ -231,6 +231,28 @@ class ExportParityTest {
             assertArrayEquals(net.replica().run(t).copy().data, streamed.runNetwork(t, Tiler.Progress.NONE).data);
     }
 
+    /** The band budget sets the band height (clamped to its bounds) and never the output. */
+    @Test void bandBudgetChangesBandsNotOutput() {
+        PackedModel packed = Exporter.export(trained(options("srresnet-bam", 4, 8, 2), 16));
+        EngineNetwork small = new EngineNetwork(packed, 0, 0), big = new EngineNetwork(packed, 0, Long.MAX_VALUE / 2);
+        assertEquals(EngineNetwork.MIN_BAND, small.bandRows(9));
+        assertEquals(EngineNetwork.MAX_BAND, big.bandRows(9));
+        assertEquals(EngineNetwork.MIN_BAND, small.replica() instanceof EngineNetwork e ? e.bandRows(9) : -1, "replica keeps the budget");
+        Tensor lr = TestNetworks.tensor(2 * EngineNetwork.MIN_BAND + 5, 9, 17);
+        Tensor want = big.replica().run(lr).copy();
+        for (EngineNetwork net : new EngineNetwork[] {small, big}) {
+            int[] parts = {0};
+            Tensor got = new Tensor(1, lr.h * 4, lr.w * 4, 3);
+            net.stream(lr, (slab, y0, from, to) -> {
+                parts[0]++;
+                System.arraycopy(slab.data, (from - y0) * got.w * 3, got.data, from * got.w * 3, (to - from) * got.w * 3);
+            }, Tiler.Progress.NONE);
+            assertEquals(net == small ? 3 : 1, parts[0], "bands");
+            assertArrayEquals(want.data, got.data, net == small ? "small bands" : "one band");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new EngineNetwork(packed, 0, -1));
+    }
+
     @Test void engineOutputDoesNotDependOnThreadCount() {
         PackedModel packed = Exporter.export(trained(options("bsrn", 2, 8, 2), 10));
         Tensor lr = TestNetworks.tensor(13, 9, 4);
