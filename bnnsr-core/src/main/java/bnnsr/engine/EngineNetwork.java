@@ -84,7 +84,10 @@ public final class EngineNetwork implements InferenceNetwork {
     @Override public boolean streams() { return streams; }
 
     @Override public void stream(Tensor lr, RowSink sink, Tiler.Progress progress) {
-        if (!streams) InferenceNetwork.super.stream(lr, sink, progress);
+        if (!streams) {                   // the band schedule cannot run this graph: the default path, once
+            InferenceNetwork.super.stream(lr, sink, progress);
+            return;
+        }
         if (whole(lr.h, lr.w)) {
             Tensor y = engine.forward(lr);
             sink.rows(y, 0, 0, y.h);

@@ -101,10 +101,10 @@ public final class EngineModel {
         }
         for (List<String> ins : stepInputs) for (String in : ins) readers.merge(in, 1, Integer::sum);
         // a unit whose output is another unit's input packs that input's signs in its epilogue
+        Map<String, UnitStep> unitByInput = new HashMap<>();
+        for (Step s : steps) if (s instanceof UnitStep v) unitByInput.putIfAbsent(v.input, v);
         for (int i = 0; i < steps.size(); i++)
-            if (steps.get(i) instanceof UnitStep u)
-                for (Step s : steps)
-                    if (s instanceof UnitStep v && v.input.equals(outs.get(i)) && u.next == null) u.next = v;
+            if (steps.get(i) instanceof UnitStep u) u.next = unitByInput.get(outs.get(i));
     }
 
     private void add(Step s, Node n, List<String> inputs, String out) { add(s, n, inputs, out, BandRunner.geometry(n)); }
@@ -223,18 +223,19 @@ public final class EngineModel {
             Node n = stepNodes.get(i);
             String in = stepInputs.get(i).getFirst();
             BandRunner.Geometry g = geometries.get(i);
-            int f = area.get(in) * (g == null ? 1 : g.factor());
+            int gf = g == null ? 1 : g.factor();
+            int f = area.get(in) * gf;
             long inPerPixel = perPixel.get(in) / ((long) area.get(in) * area.get(in));     // bytes per pixel of in
             long channels4 = switch (n) {
                 case Node.Conv c -> 4L * c.cout();
                 // a fused upsampling unit's conv outputs C r^2 channels at r^2 fewer pixels than its output
-                case Node.BinaryConv b -> 4L * b.cout() / ((long) (g == null ? 1 : g.factor()) * (g == null ? 1 : g.factor()));
+                case Node.BinaryConv b -> 4L * b.cout() / ((long) gf * gf);
                 case Node.PixelShuffle p -> inPerPixel / ((long) p.r() * p.r());
                 default -> inPerPixel;
             };
             long bytes = channels4 * f * f;
             // packed input (and statistics) at the conv's input size
-            long fi = f / (g == null ? 1 : g.factor());
+            long fi = f / gf;
             if (n instanceof Node.BinaryConv b) kept += (PackedActivations.wordsFor(b.cin()) * 8L + 4L * b.sources().size()) * fi * fi;
             boolean alias = fusedRelu.contains(i);     // passes its input's buffer on
             perPixel.put(outs.get(i), bytes);

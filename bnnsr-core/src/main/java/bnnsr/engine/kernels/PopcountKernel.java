@@ -73,7 +73,7 @@ public enum PopcountKernel {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
                 if (line.startsWith("flags")) return line.substring(line.indexOf(':') + 1).trim();
         } catch (IOException | RuntimeException e) {
-            // not Linux, or not readable: the choice falls back to the scalar kernel
+            // not Linux, or not readable: only the reason changes ("CPU flags unknown"); the choice ignores flags
         }
         return "";
     }
