@@ -69,6 +69,14 @@ public final class EngineModel {
         for (Node n : nodes) for (String in : n.inputs()) nodeReaders.merge(in, 1, Integer::sum);
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
+            // BSRN's LB block: its convs in bands, the intermediates never whole
+            ChainPattern chain = fuseUnits ? ChainPattern.match(nodes, i, nodeReaders) : null;
+            if (chain != null) {
+                ChainStep c = new ChainStep(chain, model, stats, this);
+                add(c, chain.members().getFirst().conv(), c.inputs(), chain.out());
+                i += chain.nodes() - 1;
+                continue;
+            }
             // a ReLU that alone reads a binary conv's output runs in the conv's epilogue and passes the tensor on
             if (n instanceof Node.BinaryConv b && b.residual() == null && i + 1 < nodes.size()
                     && nodes.get(i + 1) instanceof Node.Activation a && a.slope() == 0f && a.in().equals(b.out())
@@ -165,6 +173,9 @@ public final class EngineModel {
 
     int stepCount() { return steps.size(); }
 
+    /** Step {@code i} itself (tests look at the fused ones). */
+    Step step(int i) { return steps.get(i); }
+
     /** The node whose geometry step {@code i} has. */
     Node stepNode(int i) { return stepNodes.get(i); }
 
@@ -260,13 +271,17 @@ public final class EngineModel {
         VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
         List<BinaryStep> binary = new ArrayList<>();
         List<UnitStep> units = new ArrayList<>();
+        List<ChainStep> chains = new ArrayList<>();
         for (Step s : steps) {
             if (s instanceof BinaryStep b && b.packed != null) binary.add(b);
             if (s instanceof UnitStep u && u.packed != null) units.add(u);
+            if (s instanceof ChainStep c && c.packed[0] != null) chains.add(c);
         }
         return () -> {
             for (BinaryStep b : binary) kernel.convKernelOnly(b.packed, b.weights);
             for (UnitStep u : units) kernel.convKernelOnly(u.packed, u.weights());
+            for (ChainStep c : chains)
+                for (int i = 0; i < c.convs.length; i++) kernel.convKernelOnly(c.packed[i], c.constants[i].weights());
         };
     }
 
@@ -278,6 +293,8 @@ public final class EngineModel {
         for (Step s : steps) {
             if (s instanceof BinaryStep b && b.node.name().equals(binaryConv)) return b.packed;
             if (s instanceof UnitStep u && u.conv.name().equals(binaryConv)) return u.packed;
+            if (s instanceof ChainStep c)
+                for (int i = 0; i < c.convs.length; i++) if (c.convs[i].name().equals(binaryConv)) return c.packed[i];
         }
         return null;
     }
@@ -346,37 +363,6 @@ public final class EngineModel {
     private static Step layer(Layer l, String in) { return v -> l.forward(v.get(in), false); }
 
     /**
-     * BAM's per-pixel statistics of the tensors of one forward, each computed once however many binary convs
-     * accumulate that tensor (an LB's input feeds all three of its convs); buffers kept across forwards.
-     */
-    private static final class MeanAbsCache {
-        private final Map<String, Tensor> buffers = new HashMap<>();
-        private final java.util.Set<String> fresh = new java.util.HashSet<>();
-
-        void newPass() { fresh.clear(); }
-
-        /** The map of tensor {@code name} (values {@code a}), computed now unless this pass has it already. */
-        Tensor get(String name, Tensor a) {
-            boolean known = has(name);
-            Tensor e = buffer(name, a);
-            if (!known) EngineKernels.meanAbs(a, e);
-            return e;
-        }
-
-        boolean has(String name) { return fresh.contains(name); }
-
-        /** The buffer of tensor {@code name}'s map, which the caller fills if not {@link #has} it yet this pass. */
-        Tensor buffer(String name, Tensor a) {
-            Tensor e = buffers.get(name);
-            if (fresh.contains(name)) return e;
-            e = Tensor.reuse(e, a.n, a.h, a.w, 1);
-            buffers.put(name, e);
-            fresh.add(name);
-            return e;
-        }
-    }
-
-    /**
      * Activation accumulation and sign packing (fused), popcount conv with the residual fused in the epilogue: a
      * conv with a residual computes bands of rows into a buffer kept in cache ({@link Bands}) and adds the
      * residual, and the operand of a following add ({@code addend}), in one pass from there (before, the residual
@@ -408,23 +394,12 @@ public final class EngineModel {
             this.sources = new float[node.sources().size()][];
             this.statistics = new float[node.sources().size()][];
             this.computeStat = new boolean[node.sources().size()];
-            String p = node.name() + ".";
-            weights = PackedWeights.fromFileLayout(m.words(p + "weight_bits"), node.cout(), node.cin(), node.k());
-            if (node.levels()) {
-                // the kernels then give 2 * exact: (2 e) * (alpha / 2) is the float e * alpha, bit for bit
-                weights.addValidWeightSums();
-                float[] a = m.floats(p + "alpha");
-                alpha = new float[a.length];
-                for (int o = 0; o < a.length; o++) {
-                    alpha[o] = a[o] / 2;
-                    if (alpha[o] * 2 != a[o]) throw new IllegalArgumentException(node.name() + ": alpha " + a[o] + " too small to halve exactly");
-                }
-            } else {
-                alpha = m.floats(p + "alpha");
-            }
-            beta = m.floats(p + "beta");
-            s = node.statistic() ? m.floats(p + "s") : null;
-            signs = SignThresholds.of(m.floats(p + "sign_below"), m.floats(p + "sign_above"));
+            BinaryConstants k = BinaryConstants.of(node, m);
+            weights = k.weights();
+            alpha = k.alpha();
+            beta = k.beta();
+            s = k.s();
+            signs = k.signs();
         }
 
         @Override public Tensor run(Map<String, Tensor> v) {

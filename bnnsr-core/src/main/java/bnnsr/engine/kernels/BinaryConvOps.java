@@ -52,7 +52,12 @@ public interface BinaryConvOps {
      * row r % h) into {@code band}, whose row 0 is row {@code rowFrom}: a small buffer a fused step reads back from
      * cache (its elementwise work then needs no pass over a whole tensor). Equal to {@link #conv}'s rows bit for bit.
      */
-    void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo);
+    default void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
+        convBand(x, w, alpha, beta, false, band, rowFrom, rowTo);
+    }
+
+    /** {@link #convBand}, then {@code max(., 0)} when {@code relu} (the ReLU after the conv, as {@link #convRelu}). */
+    void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] band, int rowFrom, int rowTo);
 
     /** Argument checks of {@link #convBand} shared by the implementations. */
     static void checkBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {

@@ -69,51 +69,63 @@ public final class EngineKernels {
      */
     public static void accumulatePack(Tensor x0, float[][] src, float[] s, float[][] stat, boolean[] computeStat, SignThresholds signs,
                                PackedActivations out) {
-        int c = x0.c, w = x0.w;
+        int[] origin = new int[src.length];
+        Parallel.forRange(x0.n * x0.h, (r0, r1) -> accumulatePackRows(x0.h, x0.w, x0.c, src, origin, s, stat, computeStat, signs, out, r0, r1));
+    }
+
+    /**
+     * {@link #accumulatePack} of rows [r0, r1) of the stacked images (row r = image r / h, its row r % h) on the
+     * calling thread, where a source may be a band buffer holding only some rows: source i's stacked pixel p is at
+     * {@code src[i][(p - origin[i]) * c]} and its statistic at {@code stat[i][p - origin[i]]} (origin 0: a whole
+     * tensor; {@code r0 * w}: a band starting at row r0). The float operations per element are
+     * {@link #accumulatePack}'s.
+     */
+    public static void accumulatePackRows(int h, int w, int c, float[][] src, int[] origin, float[] s, float[][] stat, boolean[] computeStat,
+                                          SignThresholds signs, PackedActivations out, int r0, int r1) {
         float[] below = signs.below, above = signs.above;
         boolean whole = c % L == 0;
-        Parallel.forRange(x0.n * x0.h, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int img = r / x0.h, y = r % x0.h;
-                if (s != null)
-                    for (int i = 0; i < src.length; i++)
-                        if (computeStat[i]) meanAbs(src[i], c, r * w, (r + 1) * w, stat[i]);
-                for (int px = 0; px < w; px++) {
-                    int p = r * w + px, base = p * c, di = out.index(img, y, px);
-                    if (whole) {
-                        packWhole(src, s, stat, p, base, c, below, above, out.bits, di, out.words);
-                        continue;
-                    }
-                    for (int j = 0; j < out.words; j++) {
-                        long word = 0;
-                        for (int q = 0, ch = 64 * j; q < 64 && ch < c; q += L, ch += L) {
-                            VectorMask<Float> m = S.indexInRange(ch, c);
-                            FloatVector acc = FloatVector.zero(S);
-                            for (int i = 0; i < src.length; i++) {
-                                float b = s == null ? 1f : s[i] * stat[i][p];
-                                acc = acc.add(FloatVector.fromArray(S, src[i], base + ch, m).mul(b));
-                            }
-                            VectorMask<Float> neg = acc.lt(FloatVector.fromArray(S, below, ch, m))
-                                    .or(acc.compare(VectorOperators.GT, FloatVector.fromArray(S, above, ch, m)));
-                            word |= neg.and(m).toLong() << q;
+        for (int r = r0; r < r1; r++) {
+            int img = r / h, y = r % h;
+            if (s != null)
+                for (int i = 0; i < src.length; i++)
+                    if (computeStat[i]) meanAbs(src[i], c, r * w - origin[i], (r + 1) * w - origin[i], stat[i]);
+            for (int px = 0; px < w; px++) {
+                int p = r * w + px, di = out.index(img, y, px);
+                if (whole) {
+                    packWhole(src, origin, s, stat, p, c, below, above, out.bits, di, out.words);
+                    continue;
+                }
+                for (int j = 0; j < out.words; j++) {
+                    long word = 0;
+                    for (int q = 0, ch = 64 * j; q < 64 && ch < c; q += L, ch += L) {
+                        VectorMask<Float> m = S.indexInRange(ch, c);
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int i = 0; i < src.length; i++) {
+                            int at = p - origin[i];
+                            float b = s == null ? 1f : s[i] * stat[i][at];
+                            acc = acc.add(FloatVector.fromArray(S, src[i], at * c + ch, m).mul(b));
                         }
-                        out.bits[di + j] = word;
+                        VectorMask<Float> neg = acc.lt(FloatVector.fromArray(S, below, ch, m))
+                                .or(acc.compare(VectorOperators.GT, FloatVector.fromArray(S, above, ch, m)));
+                        word |= neg.and(m).toLong() << q;
                     }
+                    out.bits[di + j] = word;
                 }
             }
-        });
+        }
     }
 
     /** One pixel when the channels are whole vectors (48 for BSRN, 64 for SRResNet): no masks. */
-    private static void packWhole(float[][] src, float[] s, float[][] stat, int p, int base, int c, float[] below, float[] above,
+    private static void packWhole(float[][] src, int[] origin, float[] s, float[][] stat, int p, int c, float[] below, float[] above,
                                   long[] bits, int di, int words) {
         for (int j = 0; j < words; j++) {
             long word = 0;
             for (int q = 0, ch = 64 * j; q < 64 && ch < c; q += L, ch += L) {
                 FloatVector acc = FloatVector.zero(S);
                 for (int i = 0; i < src.length; i++) {
-                    float b = s == null ? 1f : s[i] * stat[i][p];
-                    acc = acc.add(FloatVector.fromArray(S, src[i], base + ch).mul(b));
+                    int at = p - origin[i];
+                    float b = s == null ? 1f : s[i] * stat[i][at];
+                    acc = acc.add(FloatVector.fromArray(S, src[i], at * c + ch).mul(b));
                 }
                 VectorMask<Float> neg = acc.lt(FloatVector.fromArray(S, below, ch))
                         .or(acc.compare(VectorOperators.GT, FloatVector.fromArray(S, above, ch)));

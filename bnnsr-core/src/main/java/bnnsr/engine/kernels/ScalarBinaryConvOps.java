@@ -75,12 +75,16 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
                     }
     }
 
-    @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
+    @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] band, int rowFrom,
+                                   int rowTo) {
         BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
         int i = 0;
         for (int r = rowFrom; r < rowTo; r++)
             for (int px = 0; px < x.w; px++)
-                for (int co = 0; co < w.cout; co++) band[i++] = (float) exact(x, w, r / x.h, r % x.h, px, co) * alpha[co] + beta[co];
+                for (int co = 0; co < w.cout; co++) {
+                    float v = (float) exact(x, w, r / x.h, r % x.h, px, co) * alpha[co] + beta[co];
+                    band[i++] = relu ? Math.max(v, 0f) : v;
+                }
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations out) {

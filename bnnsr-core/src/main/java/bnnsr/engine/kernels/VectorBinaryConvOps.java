@@ -162,9 +162,11 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         run(new Job(x, w, e, alpha, beta, null, null, y, null), rowFrom, rowTo);
     }
 
-    @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
+    @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] band, int rowFrom,
+                                   int rowTo) {
         BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
-        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom), rowFrom, rowTo);
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), relu ? Epilogue.FLOAT_RELU : Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom),
+                rowFrom, rowTo);
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {

@@ -33,12 +33,15 @@ class FusedScheduleTest {
         for (int i = 0; i + 1 < packed.nodes.size(); i++)
             if (packed.nodes.get(i) instanceof Node.BinaryConv b && b.residual() != null && packed.nodes.get(i + 1) instanceof Node.Add) adds++;
         if (arch.equals("bsrn")) assertTrue(adds > 0, "bsrn has residual convs followed by an add");
+        // every BSRN LB (a 3x3 and two 1x1 convs, 2 per HPB here) is one chain step
+        int lbs = arch.equals("bsrn") ? 2 * (int) packed.nodes.stream().filter(n -> n instanceof Node.BinaryConv b && b.k() == 3).count() : 0;
         int before = Parallel.threads();
         try {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
                 EngineModel fused = new EngineModel(packed);
-                assertTrue(fused.stepCount() <= plain.stepCount() - 2 * units - adds, "fused: " + fused.stepCount() + " of " + plain.stepCount() + " steps");
+                assertTrue(fused.stepCount() <= plain.stepCount() - 2 * units - adds - 2 * lbs, "fused: " + fused.stepCount() + " of " + plain.stepCount() + " steps");
+                assertEquals(lbs / 2, chains(fused), "chain steps");
                 for (int[] size : new int[][] {{9, 7}, {13, 10}, {9, 7}}) {
                     Tensor lr = TestNetworks.tensor(size[0], size[1], size[0] + threads);
                     Tensor want = plain.forward(lr).copy();
@@ -58,5 +61,51 @@ class FusedScheduleTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    private static int chains(EngineModel e) {
+        int n = 0;
+        for (int i = 0; i < e.stepCount(); i++) if (e.step(i) instanceof ChainStep) n++;
+        return n;
+    }
+
+    /**
+     * BSRN's LB chains in bands of 1, 2 and 3 rows within a whole-image run (the default band is the whole of a
+     * test image), for every LB variant the chain takes (BAM with and without the ReLUs, without activation
+     * accumulation (A2), without statistic (A1), plain signs): output and every conv's packed signs equal the node-by-node schedule's, for 1 and
+     * 2 threads, and the band schedule over them too.
+     */
+    @ParameterizedTest
+    @CsvSource({"bam,relu,48", "bam,none,20", "bam:a2,relu,16", "bam:a1,relu,64", "bnn,relu,16"})
+    void lbChainsInSmallBandsEqualTheNodeByNodeSchedule(String binarizer, String lbAct, int channels) {
+        Model m = trained(lbOptions(binarizer, lbAct, channels), 91);
+        PackedModel packed = Exporter.export(m);
+        EngineModel plain = new EngineModel(packed, false);
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                EngineModel fused = new EngineModel(packed);
+                assertEquals(2, chains(fused), binarizer + " " + lbAct + ": chain steps");
+                for (int rows : new int[] {1, 2, 3, 0}) {
+                    for (int i = 0; i < fused.stepCount(); i++) if (fused.step(i) instanceof ChainStep c) c.bandRows = rows;
+                    Tensor lr = TestNetworks.tensor(11, 7, rows + threads);
+                    Tensor want = plain.forward(lr).copy();
+                    String what = binarizer + " " + lbAct + " c" + channels + " threads " + threads + " band rows " + rows;
+                    assertArrayEquals(want.data, fused.forward(lr).data, what);
+                    for (Node n : packed.nodes)
+                        if (n instanceof Node.BinaryConv b)
+                            assertArrayEquals(plain.packedInput(b.name()).bits, fused.packedInput(b.name()).bits, what + " signs of " + b.name());
+                    assertArrayEquals(want.data, BandRunnerTest.banded(fused, lr, 4).data, what + " banded");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** bsrn x2, one HPB of two LBs. */
+    private static bnnsr.arch.ArchOptions lbOptions(String binarizer, String lbAct, int channels) {
+        return options("bsrn", 2, channels, 1).with("lb_act", lbAct).with("binarizer", binarizer);
     }
 }

@@ -36,6 +36,16 @@ class EngineKernelsTest {
             }
     }
 
+    /** BatchNorm-like thresholds: random scales (either sign) and shifts. */
+    private static SignThresholds thresholds(SplittableRandom r, int c) {
+        float[] scale = new float[c], shift = new float[c];
+        for (int j = 0; j < c; j++) {
+            scale[j] = (float) r.nextGaussian();
+            shift[j] = (float) r.nextGaussian() * 0.3f;
+        }
+        return SignThresholds.ofScaleShift(scale, shift);
+    }
+
     @Test void meanAbsMatchesTheScalarTwin() {
         SplittableRandom r = new SplittableRandom(1);
         for (int c : new int[] {1, 3, 48, 64, 70}) {
@@ -62,12 +72,7 @@ class EngineKernelsTest {
                         stat[i] = e[i].data;
                         if (statistic) s[i] = (float) r.nextGaussian();
                     }
-                    float[] scale = new float[c], shift = new float[c];
-                    for (int j = 0; j < c; j++) {
-                        scale[j] = (float) r.nextGaussian();
-                        shift[j] = (float) r.nextGaussian() * 0.3f;
-                    }
-                    SignThresholds t = SignThresholds.ofScaleShift(scale, shift);
+                    SignThresholds t = thresholds(r, c);
                     PackedActivations fast = new PackedActivations(1, 4, 6, c, 1), slow = new PackedActivations(1, 4, 6, c, 1);
                     ScalarEngineKernels.accumulatePack(a, s, e, t, slow);
                     // the last source's statistic computed on the fly, as for a conv's own input
@@ -77,6 +82,56 @@ class EngineKernelsTest {
                     EngineKernels.accumulatePack(a[0], src, s, stat, compute, t, fast);
                     assertArrayEquals(slow.bits, fast.bits, "c=" + c + " n=" + n + " statistic=" + statistic);
                     if (statistic) assertArrayEquals(e[n - 1].data, stat[n - 1]);
+                }
+    }
+
+    /**
+     * Rows of two stacked images, sources 1.. as band buffers holding only those rows (their statistics computed on
+     * the fly), source 0 whole: the bits of those rows equal the scalar twin's whole-tensor packing, and the other
+     * rows are not written.
+     */
+    @Test void accumulatePackRowsFromBandBuffersMatchesTheScalarTwin() {
+        SplittableRandom r = new SplittableRandom(4);
+        int n = 2, h = 5, w = 6;
+        for (int c : new int[] {5, 48, 64, 100})
+            for (int sources = 1; sources <= 3; sources++)
+                for (boolean statistic : new boolean[] {true, false}) {
+                    Tensor[] a = new Tensor[sources], e = new Tensor[sources];
+                    float[] s = statistic ? new float[sources] : null;
+                    for (int i = 0; i < sources; i++) {
+                        a[i] = new Tensor(n, h, w, c);
+                        for (int j = 0; j < a[i].size(); j++) a[i].data[j] = (float) r.nextGaussian();
+                        e[i] = new Tensor(n, h, w, 1);
+                        ScalarEngineKernels.meanAbs(a[i], e[i]);
+                        if (statistic) s[i] = (float) r.nextGaussian();
+                    }
+                    SignThresholds t = thresholds(r, c);
+                    PackedActivations want = new PackedActivations(n, h, w, c, 1), got = new PackedActivations(n, h, w, c, 1);
+                    ScalarEngineKernels.accumulatePack(a, s, e, t, want);
+                    for (int r0 = 0; r0 < n * h; r0 += 3) {
+                        int r1 = Math.min(n * h, r0 + 3);
+                        float[][] src = new float[sources][], stat = new float[sources][];
+                        int[] origin = new int[sources];
+                        boolean[] compute = new boolean[sources];
+                        src[0] = a[0].data;
+                        stat[0] = e[0].data;
+                        for (int i = 1; i < sources; i++) {
+                            src[i] = java.util.Arrays.copyOfRange(a[i].data, r0 * w * c, r1 * w * c);
+                            stat[i] = new float[(r1 - r0) * w];
+                            origin[i] = r0 * w;
+                            compute[i] = true;
+                        }
+                        got.clear();
+                        EngineKernels.accumulatePackRows(h, w, c, src, origin, s, stat, compute, t, got, r0, r1);
+                        String what = "c=" + c + " sources " + sources + " statistic " + statistic + " rows " + r0;
+                        for (int row = 0; row < n * h; row++) {
+                            int from = want.index(row / h, row % h, 0), to = from + w * want.words;
+                            long[] expected = row >= r0 && row < r1 ? java.util.Arrays.copyOfRange(want.bits, from, to) : new long[to - from];
+                            assertArrayEquals(expected, java.util.Arrays.copyOfRange(got.bits, from, to), what + " row " + row);
+                        }
+                        for (int i = 1; i < sources && statistic; i++)
+                            assertArrayEquals(java.util.Arrays.copyOfRange(e[i].data, r0 * w, r1 * w), stat[i], what + " statistic " + i);
+                    }
                 }
     }
 

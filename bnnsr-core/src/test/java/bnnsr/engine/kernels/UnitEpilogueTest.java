@@ -69,18 +69,22 @@ class UnitEpilogueTest {
                 BinaryConvOps.fast().pack(x, null, px);
                 PackedWeights wts = PackedWeights.fromOihw(gaussian(rnd, cout * cin * k * k, 1), cout, cin, k);
                 float[] alpha = gaussian(rnd, cout, 0.1), beta = gaussian(rnd, cout, 1);
-                Tensor whole = new Tensor(n, h, w, cout);
+                Tensor whole = new Tensor(n, h, w, cout), wholeRelu = new Tensor(n, h, w, cout);
                 BinaryConvOps.scalar().conv(px, wts, alpha, beta, false, whole);
+                BinaryConvOps.scalar().convRelu(px, wts, alpha, beta, wholeRelu);
                 for (BinaryConvOps ops : new BinaryConvOps[] {BinaryConvOps.fast(), BinaryConvOps.scalar()})
-                    for (int from = 0; from < n * h; from += 4) {
-                        int to = Math.min(n * h, from + 4);
-                        float[] band = new float[(to - from) * w * cout + 7];
-                        band[band.length - 1] = 42f;
-                        ops.convBand(px, wts, alpha, beta, band, from, to);
-                        for (int i = 0; i < (to - from) * w * cout; i++)
-                            assertEquals(whole.data[from * w * cout + i], band[i], ops.getClass().getSimpleName() + " cin " + cin + " cout " + cout + " rows " + from);
-                        assertEquals(42f, band[band.length - 1], "writes only its rows");
-                    }
+                    for (boolean relu : new boolean[] {false, true})
+                        for (int from = 0; from < n * h; from += 4) {
+                            int to = Math.min(n * h, from + 4);
+                            float[] band = new float[(to - from) * w * cout + 7];
+                            band[band.length - 1] = 42f;
+                            if (relu) ops.convBand(px, wts, alpha, beta, true, band, from, to);
+                            else ops.convBand(px, wts, alpha, beta, band, from, to);
+                            float[] want = relu ? wholeRelu.data : whole.data;
+                            for (int i = 0; i < (to - from) * w * cout; i++)
+                                assertEquals(want[from * w * cout + i], band[i], ops.getClass().getSimpleName() + " cin " + cin + " cout " + cout + " relu " + relu + " rows " + from);
+                            assertEquals(42f, band[band.length - 1], "writes only its rows");
+                        }
             }
     }
 
