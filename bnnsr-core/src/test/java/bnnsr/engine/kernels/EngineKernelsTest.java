@@ -56,6 +56,49 @@ class EngineKernelsTest {
         }
     }
 
+    /**
+     * Pixels whose vector sum would round differently from the channel-order sum (values spanning up to 2^60, with
+     * denormals, zeros, -0, infinities, NaN, and sums built so that the order changes the float result): the kernel
+     * still gives the channel-order sum's bits, at channel counts with and without a vector tail.
+     */
+    @Test void meanAbsEqualsTheChannelOrderSumOnHardValues() {
+        SplittableRandom r = new SplittableRandom(6);
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL, 1e-30f, Float.POSITIVE_INFINITY, Float.NaN, Float.MAX_VALUE};
+        int checked = 0, orderMatters = 0;
+        for (int c : new int[] {1, 8, 13, 48, 64, 70})
+            for (int trial = 0; trial < 400; trial++) {
+                Tensor a = new Tensor(1, 3, 7, c);          // 21 pixels: groups of 8 or 4 pixels and a tail
+                int spread = trial % 61;       // exponents spread over [0, spread]
+                for (int i = 0; i < a.size(); i++) {
+                    float v = (float) ((1 + r.nextDouble()) * Math.scalb(1.0, -r.nextInt(spread + 1)));
+                    a.data[i] = r.nextBoolean() ? v : -v;
+                }
+                if (trial % 7 == 0) a.data[r.nextInt(a.size())] = special[r.nextInt(special.length)];
+                if (trial % 11 == 0) a.data[r.nextInt(a.size())] = special[r.nextInt(special.length)];
+                if (trial % 5 == 0 && c > 2) {
+                    // pixel 1 or 18 (in a group, in the tail): a sum at a float rounding midpoint (c (1 + 2^-24)) plus tiny values that channel order
+                    // loses (each half a double ulp, rounding to even) and other orders keep: the float result differs
+                    float tiny = (float) (Math.ulp((double) c) / 2);
+                    int at = (trial % 2 == 0 ? 1 : 18) * c, big = r.nextInt(c / 2);
+                    for (int j = 0; j < c; j++) a.data[at + j] = r.nextBoolean() ? tiny : -tiny;
+                    a.data[at + big] = c;
+                    a.data[at + big + 1 + r.nextInt(c - big - 1)] = c * 0x1p-24f;
+                }
+                Tensor fast = new Tensor(1, 3, 7, 1), slow = new Tensor(1, 3, 7, 1);
+                EngineKernels.meanAbs(a, fast);
+                ScalarEngineKernels.meanAbs(a, slow);
+                for (int p = 0; p < a.h * a.w; p++) {
+                    assertEquals(Float.floatToRawIntBits(slow.data[p]), Float.floatToRawIntBits(fast.data[p]), "c=" + c + " trial " + trial + " pixel " + p);
+                    double reversed = 0;
+                    for (int j = c - 1; j >= 0; j--) reversed += Math.abs(a.data[p * c + j]);
+                    if (Float.floatToRawIntBits((float) (reversed / c)) != Float.floatToRawIntBits(slow.data[p]) && !Float.isNaN(slow.data[p])) orderMatters++;
+                    checked++;
+                }
+            }
+        // such pixels cannot pass the kernel's exactness check: they test its channel-order fallback
+        assertTrue(orderMatters >= 20, "the data must include pixels whose sum depends on the order: " + orderMatters + " of " + checked);
+    }
+
     @Test void accumulatePackMatchesTheScalarTwin() {
         SplittableRandom r = new SplittableRandom(2);
         for (int c : new int[] {5, 16, 48, 64, 100, 128})
