@@ -16,7 +16,7 @@ import java.util.Map;
  * popcount conv into a per-thread band buffer ({@link BinaryConvOps#convBand}, its ReLU in the epilogue) and, for
  * the next member, the statistic of that buffer and the accumulation of its sources packed to signs
  * ({@link EngineKernels#accumulatePackRows}, reading the band buffers and the input's rows), and at the end the
- * residual and the add into the output ({@link EngineKernels#residual}). Node by node, an LB wrote and read back
+ * last conv with the residual and the add in its epilogue, into the output ({@link BinaryConvOps#convResidualRows}). Node by node, an LB wrote and read back
  * its two intermediate tensors, read its input four times and its output once more (~10 passes over a tensor of
  * the image's activations); here the input is read once from memory and the output written once.
  * <p>
@@ -120,16 +120,16 @@ final class ChainStep implements EngineModel.Step {
                         }
                         EngineKernels.accumulatePackRows(h, w, channels, src, origin, k.s(), stat, compute, k.signs(), packed[i], r0, r1);
                     }
-                    ops.convBand(packed[i], k.weights(), k.alpha(), k.beta(), relu[i], buf[i], r0, r1);
+                    if (i < n - 1) ops.convBand(packed[i], k.weights(), k.alpha(), k.beta(), relu[i], buf[i], r0, r1);
+                    else ops.convResidualRows(packed[i], k.weights(), k.alpha(), k.beta(), res, extra, y.data, r0, r1);
                 }
-                EngineKernels.residual(buf[n - 1], res, extra, y.data, r0 * rowFloats, (r1 - r0) * rowFloats);
             }
         });
         return y;
     }
 
     /**
-     * This thread's band buffers: {@code [i]} member i's float output for i < n, {@code [n + i]} the statistic of
+     * This thread's band buffers: {@code [i]} member i's float output for i < n - 1, {@code [n + i]} the statistic of
      * member i's output (grown on demand, never shared).
      */
     private static float[][] buffers(int n, int floats, int pixels) {

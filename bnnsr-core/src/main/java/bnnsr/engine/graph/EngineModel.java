@@ -364,9 +364,9 @@ public final class EngineModel {
 
     /**
      * Activation accumulation and sign packing (fused), popcount conv with the residual fused in the epilogue: a
-     * conv with a residual computes bands of rows into a buffer kept in cache ({@link Bands}) and adds the
-     * residual, and the operand of a following add ({@code addend}), in one pass from there (before, the residual
-     * was first copied into the output, which the conv then read back and overwrote: two more passes).
+     * conv with a residual adds it, and the operand of a following add ({@code addend}), as it writes its results
+     * ({@link BinaryConvOps#convResidualRows}; before, the residual was first copied into the output, which the
+     * conv then read back and overwrote: two more passes).
      */
     private static final class BinaryStep implements Step {
         private final Node.BinaryConv node;
@@ -423,11 +423,8 @@ public final class EngineModel {
             Tensor y = pool.take(x0.n, x0.h, x0.w, node.cout());
             if (node.residual() != null) {
                 float[] res = v.get(node.residual()).data, extra = addend == null ? null : v.get(addend).data;
-                int rowFloats = x0.w * node.cout();
-                Bands.run(owner.rowTo >= 0 ? owner.rowFrom : 0, owner.rowTo >= 0 ? owner.rowTo : x0.n * x0.h, rowFloats, (r0, r1, band) -> {
-                    ops.convBand(packed, weights, alpha, beta, band, r0, r1);
-                    EngineKernels.residual(band, res, extra, y.data, r0 * rowFloats, (r1 - r0) * rowFloats);
-                });
+                ops.convResidualRows(packed, weights, alpha, beta, res, extra, y.data, owner.rowTo >= 0 ? owner.rowFrom : 0,
+                        owner.rowTo >= 0 ? owner.rowTo : x0.n * x0.h);
             } else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
             else if (relu) ops.convRelu(packed, weights, alpha, beta, y);
             else ops.conv(packed, weights, alpha, beta, false, y);

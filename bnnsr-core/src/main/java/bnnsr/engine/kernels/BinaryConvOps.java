@@ -59,6 +59,26 @@ public interface BinaryConvOps {
     /** {@link #convBand}, then {@code max(., 0)} when {@code relu} (the ReLU after the conv, as {@link #convRelu}). */
     void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] band, int rowFrom, int rowTo);
 
+    /**
+     * Rows [rowFrom, rowTo) of the stacked images of {@code out[i] = (exact * alpha[co] + beta[co]) + res[i]}, then
+     * {@code extra[i] + (that)} when {@code extra} is not null ({@code res}, {@code extra}, {@code out}: whole NHWC
+     * tensors of the output's shape): a conv with its residual and the add node after it, the float adds of the
+     * unfused epilogue and add, in order.
+     */
+    void convResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out,
+                          int rowFrom, int rowTo);
+
+    /** Argument checks of {@link #convResidualRows} shared by the implementations. */
+    static void checkResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out,
+                                  int rowFrom, int rowTo) {
+        checkConv(x, w);
+        checkEpilogue(w, alpha, beta);
+        if (rowFrom < 0 || rowTo > x.n * x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        long size = (long) x.n * x.h * x.w * w.cout;
+        if (out.length < size || res.length < size || extra != null && extra.length < size)
+            throw new IllegalArgumentException("residual conv: tensors shorter than " + size + " floats");
+    }
+
     /** Argument checks of {@link #convBand} shared by the implementations. */
     static void checkBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
         checkConv(x, w);

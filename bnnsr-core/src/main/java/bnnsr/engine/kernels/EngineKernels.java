@@ -19,8 +19,6 @@ import jdk.incubator.vector.VectorSpecies;
  *       provably exact, hence the same bits; else in channel order);</li>
  *   <li>{@link #accumulatePack}: S = sum_i b_i * A_i (b_i = s_i * E(A_i), or 1), from 0, one float multiply and
  *       one float add per term, then the sign thresholds, straight into packed bits: S is never stored;</li>
- *   <li>{@link #residual}: a binary conv's band (its float results, read back from cache) plus the residual,
- *       plus the operand of an add that follows: the float adds of the unfused epilogue and add node, in order;</li>
  *   <li>{@link #activation}: ReLU ({@code Math.max(v, 0)}) and LeakyReLU ({@code v > 0 ? v : v * slope}) without
  *       branches (the {@code nn} layers' branch mispredicts on real data).</li>
  * </ul>
@@ -217,23 +215,5 @@ public final class EngineKernels {
             }
             for (; i < to; i++) out[i] = slope == 0f ? Math.max(in[i], 0f) : in[i] > 0 ? in[i] : in[i] * slope;
         });
-    }
-
-    /**
-     * {@code out[o + i] = band[i] + res[o + i]}, then {@code extra[o + i] + (that)} when {@code extra} is not null,
-     * for i in [0, count): a binary conv's results plus its residual (what the conv's accumulating epilogue adds)
-     * and the other operand of the add node that reads it.
-     */
-    public static void residual(float[] band, float[] res, float[] extra, float[] out, int o, int count) {
-        int i = 0;
-        for (; i + L <= count; i += L) {
-            FloatVector v = FloatVector.fromArray(S, band, i).add(FloatVector.fromArray(S, res, o + i));
-            if (extra != null) v = FloatVector.fromArray(S, extra, o + i).add(v);
-            v.intoArray(out, o + i);
-        }
-        for (; i < count; i++) {
-            float v = band[i] + res[o + i];
-            out[o + i] = extra != null ? extra[o + i] + v : v;
-        }
     }
 }

@@ -69,9 +69,7 @@ final class TileEpilogues {
             FloatVector a = FloatVector.fromArray(FS, alpha, c), b = FloatVector.fromArray(FS, beta, c);
             IntVector offsets = IntVector.fromArray(IS, off, oi[0] + c);
             for (int i = 0, so = c / 2, oo = o + c; i < pixels; i++, so += half, oo += cout) {
-                IntVector s = LongVector.fromArray(LS, sc, so).reinterpretAsInts().lanewise(VectorOperators.LSHL, 1);
-                IntVector e = (uniform ? offsets : IntVector.fromArray(IS, off, oi[i] + c)).sub(s);
-                FloatVector r = toFloat(e).mul(a).add(b);
+                FloatVector r = scaled(sc, so, uniform ? offsets : IntVector.fromArray(IS, off, oi[i] + c), a, b);
                 if (accumulate) r = r.add(FloatVector.fromArray(FS, out, oo));
                 if (relu) r = r.max(0f);
                 r.intoArray(out, oo);
@@ -79,6 +77,40 @@ final class TileEpilogues {
         }
         if (c < cout)
             for (int i = 0; i < pixels; i++) floatsTail(sc, i * half, off, oi[i], c, cout, alpha, beta, out, o + i * cout, accumulate, relu);
+    }
+
+    /**
+     * {@code out[o + ...] = (e * alpha[c] + beta[c]) + res[o + ...]}, then {@code extra[o + ...] + (that)} when
+     * {@code extra} is not null: a binary conv with its residual and the add node after it, the float adds of
+     * {@link EngineKernels#residual} straight from the sums (no band buffer written and read back). As
+     * {@link #floats}: channel groups outside.
+     */
+    static void residual(long[] sc, int pixels, int half, int[] off, int[] oi, boolean uniform, int cout, float[] alpha, float[] beta,
+                         float[] res, float[] extra, float[] out, int o) {
+        int c = 0;
+        for (; c + G <= cout; c += G) {
+            FloatVector a = FloatVector.fromArray(FS, alpha, c), b = FloatVector.fromArray(FS, beta, c);
+            IntVector offsets = IntVector.fromArray(IS, off, oi[0] + c);
+            for (int i = 0, so = c / 2, oo = o + c; i < pixels; i++, so += half, oo += cout) {
+                FloatVector r = scaled(sc, so, uniform ? offsets : IntVector.fromArray(IS, off, oi[i] + c), a, b).add(FloatVector.fromArray(FS, res, oo));
+                if (extra != null) r = FloatVector.fromArray(FS, extra, oo).add(r);
+                r.intoArray(out, oo);
+            }
+        }
+        for (int i = 0; c < cout && i < pixels; i++) {
+            int oo = o + i * cout;
+            VectorMask<Float> m = FS.indexInRange(c, cout);
+            FloatVector r = toFloat(exact(sc, i * half + c / 2, off, oi[i] + c)).mul(FloatVector.fromArray(FS, alpha, c, m))
+                    .add(FloatVector.fromArray(FS, beta, c, m)).add(FloatVector.fromArray(FS, res, oo + c, m));
+            if (extra != null) r = FloatVector.fromArray(FS, extra, oo + c, m).add(r);
+            r.intoArray(out, oo + c, m);
+        }
+    }
+
+    /** {@code exact * alpha + beta} of the G channels whose sums start at long {@code so}, their offsets given. */
+    private static FloatVector scaled(long[] sc, int so, IntVector offsets, FloatVector alpha, FloatVector beta) {
+        IntVector s = LongVector.fromArray(LS, sc, so).reinterpretAsInts().lanewise(VectorOperators.LSHL, 1);
+        return toFloat(offsets.sub(s)).mul(alpha).add(beta);
     }
 
     private static void floatsTail(long[] sc, int so, int[] off, int oi, int c, int cout, float[] alpha, float[] beta,

@@ -45,16 +45,20 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     /** The popcount kernel in use. */
     public PopcountKernel kernel() { return kernel; }
 
-    private enum Epilogue { NONE, EXACT, FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU, PACK }
+    private enum Epilogue { NONE, EXACT, FLOAT, FLOAT_ACCUMULATE, FLOAT_RELU, FLOAT_RESIDUAL, PACK }
 
-    /** Arguments of one conv call, shared read-only by the row workers. */
-    /** {@code outRow0}: the stacked row that is row 0 of {@code floatOut} (a band buffer, {@link #convBand}), else 0. */
+    /**
+     * Arguments of one conv call, shared read-only by the row workers. {@code outRow0}: the stacked row that is row 0
+     * of {@code floatOut} (a band buffer, {@link #convBand}), else 0; {@code res}, {@code extra}: the operands of
+     * {@link #convResidualRows}.
+     */
     private record Job(PackedActivations x, PackedWeights w, long[] wl, int[] wordOffsets, Epilogue epilogue, float[] alpha, float[] beta,
-                       IntegerThresholds thresholds, int[] exactOut, float[] floatOut, PackedActivations packedOut, int outRow0) {
+                       IntegerThresholds thresholds, int[] exactOut, float[] floatOut, PackedActivations packedOut, int outRow0, float[] res,
+                       float[] extra) {
         Job(PackedActivations x, PackedWeights w, Epilogue e, float[] alpha, float[] beta, IntegerThresholds t, int[] exactOut, Tensor floatOut,
             PackedActivations packedOut) {
             this(x, w, w.interleaved(), VectorBinaryConvOps.wordOffsets(x, w), e, alpha, beta, t, exactOut, floatOut == null ? null : floatOut.data,
-                    packedOut, 0);
+                    packedOut, 0, null, null);
         }
     }
 
@@ -165,8 +169,14 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] band, int rowFrom,
                                    int rowTo) {
         BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
-        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), relu ? Epilogue.FLOAT_RELU : Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom),
-                rowFrom, rowTo);
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), relu ? Epilogue.FLOAT_RELU : Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom,
+                null, null), rowFrom, rowTo);
+    }
+
+    @Override public void convResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out,
+                                           int rowFrom, int rowTo) {
+        BinaryConvOps.checkResidualRows(x, w, alpha, beta, res, extra, out, rowFrom, rowTo);
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), Epilogue.FLOAT_RESIDUAL, alpha, beta, null, null, out, null, 0, res, extra), rowFrom, rowTo);
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {
@@ -293,6 +303,8 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         switch (job.epilogue) {
             case FLOAT -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, false, false);
             case FLOAT_ACCUMULATE -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, true, false);
+            case FLOAT_RESIDUAL -> TileEpilogues.residual(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.res, job.extra,
+                    job.floatOut, out);
             case FLOAT_RELU -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, false, true);
             case PACK -> {
                 for (int i = 0; i < pixels; i++) sc.word[i] = job.packedOut.index(n, y, px0 + i);

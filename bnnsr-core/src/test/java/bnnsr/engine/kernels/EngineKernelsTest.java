@@ -19,23 +19,6 @@ class EngineKernelsTest {
         return t;
     }
 
-    @Test void residualEpilogueMatchesTheScalarTwin() {
-        SplittableRandom r = new SplittableRandom(5);
-        for (int c : new int[] {3, 16, 48, 64})
-            for (boolean add : new boolean[] {false, true}) {
-                Tensor conv = random(r, 4, 5, c), res = random(r, 4, 5, c), extra = random(r, 4, 5, c);
-                Tensor want = ScalarEngineKernels.residual(conv, res, add ? extra : null);
-                Tensor got = new Tensor(1, 4, 5, c);
-                int row = 5 * c;
-                float[] band = new float[2 * row];
-                for (int y = 0; y < 4; y += 2) {            // bands of 2 rows, as the fused step hands them
-                    System.arraycopy(conv.data, y * row, band, 0, 2 * row);
-                    EngineKernels.residual(band, res.data, add ? extra.data : null, got.data, y * row, 2 * row);
-                }
-                assertArrayEquals(want.data, got.data, "c=" + c + " add " + add);
-            }
-    }
-
     /** BatchNorm-like thresholds: random scales (either sign) and shifts. */
     private static SignThresholds thresholds(SplittableRandom r, int c) {
         float[] scale = new float[c], shift = new float[c];

@@ -88,6 +88,39 @@ class UnitEpilogueTest {
             }
     }
 
+    /**
+     * A conv with its residual and the add after it, by rows of stacked images: fast and scalar equal the conv's
+     * floats plus the residual, plus the other operand, node by node ({@link ScalarEngineKernels#residual}), and
+     * write only their rows.
+     */
+    @Test void residualRowsEqualConvPlusResidualPlusAdd() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        for (int cin : new int[] {16, 48, 70})
+            for (int cout : new int[] {16, 48, 64, 20})
+                for (boolean add : new boolean[] {false, true}) {
+                    int n = 2, h = 5, w = 7, k = cin == 48 ? 1 : 3;
+                    Tensor x = new Tensor(n, h, w, cin, gaussian(rnd, n * h * w * cin, 1));
+                    PackedActivations px = new PackedActivations(n, h, w, cin, k / 2);
+                    BinaryConvOps.fast().pack(x, null, px);
+                    PackedWeights wts = PackedWeights.fromOihw(gaussian(rnd, cout * cin * k * k, 1), cout, cin, k);
+                    float[] alpha = gaussian(rnd, cout, 0.1), beta = gaussian(rnd, cout, 1);
+                    Tensor res = new Tensor(n, h, w, cout, gaussian(rnd, n * h * w * cout, 1)), extra = new Tensor(n, h, w, cout, gaussian(rnd, n * h * w * cout, 1));
+                    Tensor conv = new Tensor(n, h, w, cout);
+                    BinaryConvOps.scalar().conv(px, wts, alpha, beta, false, conv);
+                    Tensor want = ScalarEngineKernels.residual(conv, res, add ? extra : null);
+                    for (BinaryConvOps ops : new BinaryConvOps[] {BinaryConvOps.fast(), BinaryConvOps.scalar()})
+                        for (int from = 0; from < n * h; from += 3) {
+                            int to = Math.min(n * h, from + 3), row = w * cout;
+                            float[] out = new float[n * h * row];
+                            java.util.Arrays.fill(out, 42f);
+                            ops.convResidualRows(px, wts, alpha, beta, res.data, add ? extra.data : null, out, from, to);
+                            for (int i = 0; i < out.length; i++)
+                                assertEquals(i >= from * row && i < to * row ? want.data[i] : 42f, out[i],
+                                        ops.getClass().getSimpleName() + " cin " + cin + " cout " + cout + " add " + add + " rows " + from + " at " + i);
+                        }
+                }
+    }
+
     @Test void bandConvRejectsBadRows() {
         PackedActivations px = new PackedActivations(1, 4, 4, 16, 1);
         PackedWeights wts = PackedWeights.fromOihw(new float[16 * 16 * 9], 16, 16, 3);
