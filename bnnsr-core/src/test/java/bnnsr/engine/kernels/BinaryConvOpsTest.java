@@ -205,10 +205,12 @@ class BinaryConvOpsTest {
         assertEquals(0b0100L, p.bits[0]);
     }
 
-    @Test
-    void resultsDoNotDependOnThreadCount() {
+    /** Also several images stacked: the fused layer packs rows ahead of the conv across image boundaries. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 3})
+    void resultsDoNotDependOnThreadCount(int n) {
         SplittableRandom rnd = new SplittableRandom(3);
-        int n = 1, h = 13, w = 11, c = 100;
+        int h = 13, w = 11, c = 100;
         Tensor x = randomTensor(rnd, n, h, w, c);
         PackedWeights pw = PackedWeights.fromOihw(randomArray(rnd, c * c * 9, 0, 1), c, c, 3);
         float[] alpha = randomArray(rnd, c, 0, 0.1), beta = randomArray(rnd, c, 0, 1);
@@ -218,7 +220,7 @@ class BinaryConvOpsTest {
             PackedActivations[] q = new PackedActivations[2];
             Tensor[] fused = new Tensor[2];
             for (int t = 1; t <= 2; t++) {
-                Parallel.setThreads(t);
+                Parallel.setThreads(t == 1 ? 1 : 2 + n % 2);
                 PackedActivations pa = new PackedActivations(n, h, w, c, 1);
                 FAST.pack(x, null, pa);
                 y[t - 1] = new Tensor(n, h, w, c);
@@ -231,7 +233,7 @@ class BinaryConvOpsTest {
             assertArrayEquals(y[0].data, y[1].data);
             assertArrayEquals(q[0].bits, q[1].bits);
             assertArrayEquals(y[0].data, fused[0].data, "fused layer, 1 thread");
-            assertArrayEquals(y[0].data, fused[1].data, "fused layer, 2 threads (halo rows packed by both)");
+            assertArrayEquals(y[0].data, fused[1].data, "fused layer, 2 or 3 threads (halo rows packed by both)");
         } finally {
             Parallel.setThreads(before);
         }
