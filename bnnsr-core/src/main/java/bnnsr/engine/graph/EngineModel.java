@@ -52,6 +52,12 @@ public final class EngineModel {
     private Tensor output;
     /** The output rows a step must compute (band use), rowTo -1 meaning all. */
     private int rowFrom, rowTo = -1;
+    /**
+     * Band use: the caller's array a step may write its output rows into (output row r at row r + placeShift), so
+     * the band schedule's row store receives them in place; null when none is offered.
+     */
+    private float[] placeIn;
+    private int placeShift;
     /** Steps that only pass on a binary conv's output (its ReLU ran in the conv's epilogue). */
     private final java.util.Set<Integer> fusedRelu = new java.util.HashSet<>();
 
@@ -190,16 +196,35 @@ public final class EngineModel {
      * right: convs compute just those (the others hold garbage). The result may be an input (an alias step) or a
      * buffer of this model's pool, which the caller hands back with {@link #release} once it has read it.
      */
-    Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo) {
+    Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo) { return runStep(i, values, keepFrom, keepTo, null, 0); }
+
+    /**
+     * {@link #runStep(int, Map, int, int)} offering {@code dst}: a step that can write its output rows [keepFrom,
+     * keepTo) straight into a caller's array puts row r at {@code dst[(r + shift) * rowFloats ..]}, writes nothing
+     * else of it, and returns a tensor on {@code dst} (the caller checks {@code result.data == dst}); the others
+     * (elementwise and resampling steps, aliases) return their own buffer as without it.
+     */
+    Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo, float[] dst, int shift) {
         stats.newPass();
         rowFrom = keepFrom;
         rowTo = keepTo;
+        placeIn = dst;
+        placeShift = shift;
         try {
             return steps.get(i).run(values);
         } finally {
             rowTo = -1;
+            placeIn = null;
         }
     }
+
+    /** The array offered to the running step for its output rows (band use), or null. */
+    float[] placeIn() { return placeIn; }
+
+    int placeShift() { return placeShift; }
+
+    /** What a step that wrote its rows into {@link #placeIn} returns: a tensor on that array (its shape is nominal). */
+    Tensor placed(int w, int c) { return new Tensor(1, Math.max(1, placeIn.length / (w * c)), w, c, placeIn); }
 
     void release(Tensor t) { pool.give(t); }
 
@@ -292,6 +317,10 @@ public final class EngineModel {
                 yield v -> {
                     Tensor x = v.get(c.in());
                     if (x.c != c.cin()) throw new IllegalArgumentException(c.name() + ": input has " + x.c + " channels, expected " + c.cin());
+                    if (rowTo >= 0 && placeIn != null) {
+                        ConvOps.get().forwardRowsInto(x, hwio, bias, c.k(), c.cout(), placeIn, placeShift, rowFrom, rowTo);
+                        return placed(x.w, c.cout());
+                    }
                     Tensor y = pool.take(x.n, x.h, x.w, c.cout());
                     if (rowTo < 0) ConvOps.get().forward(x, hwio, bias, c.k(), y);
                     else ConvOps.get().forwardRows(x, hwio, bias, c.k(), y, rowFrom, rowTo);
@@ -445,15 +474,19 @@ public final class EngineModel {
                 }
                 EngineKernels.accumulatePack(x0, sources, s, statistics, computeStat, signs, packed);
             }
-            Tensor y = pool.take(x0.n, x0.h, x0.w, node.cout());
+            // in a band, the rows may go straight into the caller's row store (shifted by placeShift rows)
+            boolean place = owner.rowTo >= 0 && owner.placeIn != null;
+            Tensor y = place ? owner.placed(x0.w, node.cout()) : pool.take(x0.n, x0.h, x0.w, node.cout());
+            int shift = place ? owner.placeShift : 0;
             if (node.residual() != null) {
                 float[] res = v.get(node.residual()).data, extra = addend == null ? null : v.get(addend).data;
                 int rowFloats = x0.w * node.cout();
                 Bands.run(owner.rowTo >= 0 ? owner.rowFrom : 0, owner.rowTo >= 0 ? owner.rowTo : x0.n * x0.h, rowFloats, (r0, r1, band) -> {
                     ops.convBand(packed, weights, alpha, beta, band, r0, r1);
-                    EngineKernels.residual(band, res, extra, y.data, r0 * rowFloats, (r1 - r0) * rowFloats);
+                    EngineKernels.residual(band, res, extra, y.data, r0 * rowFloats, (r0 + shift) * rowFloats, (r1 - r0) * rowFloats);
                 });
-            } else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
+            } else if (place) ops.convRowsInto(packed, weights, alpha, beta, relu, y.data, shift, owner.rowFrom, owner.rowTo);
+            else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
             else if (relu) ops.convRelu(packed, weights, alpha, beta, y);
             else ops.conv(packed, weights, alpha, beta, false, y);
             return y;

@@ -162,6 +162,18 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         run(new Job(x, w, e, alpha, beta, null, null, y, null), rowFrom, rowTo);
     }
 
+    @Override public void convRowsInto(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] out, int shift,
+                                       int rowFrom, int rowTo) {
+        BinaryConvOps.checkConv(x, w);
+        BinaryConvOps.checkEpilogue(w, alpha, beta);
+        if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * w.cout > out.length)
+            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        // the epilogue writes stacked row r at row r - outRow0 of its array
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), relu ? Epilogue.FLOAT_RELU : Epilogue.FLOAT, alpha, beta, null, null, out, null, -shift),
+                rowFrom, rowTo);
+    }
+
     @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
         BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
         run(new Job(x, w, w.interleaved(), wordOffsets(x, w), Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom), rowFrom, rowTo);

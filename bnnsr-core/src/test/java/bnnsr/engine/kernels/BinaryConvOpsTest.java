@@ -157,6 +157,34 @@ class BinaryConvOpsTest {
                 }
     }
 
+    /**
+     * convRowsInto: a band's rows written at another row of a caller's array (a row store) equal the whole conv's
+     * rows there, for the vector kernels and the scalar twin's default; nothing else of the array is written.
+     */
+    @Test
+    void rowRangesGoShiftedIntoTheCallersArray() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int h = 7, w = 5, cin = 64, cout = 48, k = 3, row = w * cout;
+        Tensor x = randomTensor(rnd, 1, h, w, cin);
+        PackedWeights pw = PackedWeights.fromOihw(randomArray(rnd, cout * cin * k * k, 0, 1), cout, cin, k);
+        float[] alpha = randomArray(rnd, cout, 0, 0.1), beta = randomArray(rnd, cout, 0, 1);
+        PackedActivations pa = new PackedActivations(1, h, w, cin, 1);
+        FAST.pack(x, null, pa);
+        for (BinaryConvOps ops : new BinaryConvOps[] {FAST, SCALAR})
+            for (boolean relu : new boolean[] {false, true}) {
+                Tensor whole = new Tensor(1, h, w, cout);
+                if (relu) SCALAR.convRelu(pa, pw, alpha, beta, whole);
+                else SCALAR.conv(pa, pw, alpha, beta, false, whole);
+                for (int[] r : new int[][] {{0, 7, 0}, {2, 5, -2}, {3, 6, 4}, {6, 7, -6}, {3, 3, 1}}) {
+                    float[] out = bnnsr.RowStores.filled(r[1], r[2], row, 42f);
+                    ops.convRowsInto(pa, pw, alpha, beta, relu, out, r[2], r[0], r[1]);
+                    bnnsr.RowStores.assertShifted(whole.data, out, row, r[0], r[1], r[2], 42f, ops.getClass().getSimpleName() + " relu=" + relu);
+                }
+            }
+        assertThrows(IllegalArgumentException.class, () -> FAST.convRowsInto(pa, pw, alpha, beta, false, new float[7 * row], 1, 0, 7));
+        assertThrows(IllegalArgumentException.class, () -> FAST.convRowsInto(pa, pw, alpha, beta, false, new float[7 * row], -3, 2, 7));
+    }
+
     @Test
     void packMatchesScalarTwinAndTheSignConvention() {
         SplittableRandom rnd = new SplittableRandom(7);
