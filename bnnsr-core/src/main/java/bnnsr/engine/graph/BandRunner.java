@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>From the second band on, a step is offered its output's row store ({@link EngineModel#runStep(int, Map, int,
  * int, float[], int)}): convs and fused units write their new rows straight into it, after the rows it keeps
  * ({@code forwardRowsInto}, {@code convRowsInto}, the units' epilogue); only the other steps' rows (elementwise,
- * resampling, a fused ReLU's alias) are copied in. At 1920 x 1080 x4 the copies took ~5 s of ~30 before.
+ * resampling) are copied in. At 1920 x 1080 x4 the copies took ~5 s of ~30 before.
  * (Indicative, shared machine.)
  *
  * <p>Row geometry per node kind: a {@code factor} (output rows per input row: 1, or r for pixel shuffle and the

@@ -58,8 +58,6 @@ public final class EngineModel {
      */
     private float[] placeIn;
     private int placeShift;
-    /** Steps that only pass on a binary conv's output (its ReLU ran in the conv's epilogue). */
-    private final java.util.Set<Integer> fusedRelu = new java.util.HashSet<>();
 
     /** The engine with every fusion (the schedule {@code bench engine} and {@code upscale} run). */
     public EngineModel(PackedModel model) { this(model, true); }
@@ -75,13 +73,12 @@ public final class EngineModel {
         for (Node n : nodes) for (String in : n.inputs()) nodeReaders.merge(in, 1, Integer::sum);
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            // a ReLU that alone reads a binary conv's output runs in the conv's epilogue and passes the tensor on
+            // a ReLU that alone reads a binary conv's output runs in the conv's epilogue: one step that outputs the
+            // ReLU's tensor (the conv's own is read by nobody else, so it never exists)
             if (n instanceof Node.BinaryConv b && b.residual() == null && i + 1 < nodes.size()
                     && nodes.get(i + 1) instanceof Node.Activation a && a.slope() == 0f && a.in().equals(b.out())
                     && nodeReaders.get(b.out()) == 1) {
-                add(new BinaryStep(b, model, stats, pool, true, this, null), b, b.inputs(), b.out());
-                fusedRelu.add(steps.size());
-                add(v -> v.get(a.in()), a, a.inputs(), a.out());
+                add(new BinaryStep(b, model, stats, pool, true, this, null), b, b.inputs(), a.out());
                 i++;
                 continue;
             }
@@ -151,7 +148,7 @@ public final class EngineModel {
                 ms[n instanceof Node.BinaryConv ? 0 : n instanceof Node.Conv ? 1 : 2] += (System.nanoTime() - t0) * 1e-6;
             }
             values.put(outs.get(i), y);
-            // the output is never released; an alias (fused ReLU) adds its readers to the same buffer
+            // the output is never released; a step that passes an input on adds its readers to the same buffer
             pending.merge(y, outs.get(i).equals(PackedModel.OUTPUT) ? 1 : readers.getOrDefault(outs.get(i), 0), Integer::sum);
             for (String in : stepInputs.get(i)) {
                 Tensor t = values.get(in);
@@ -202,7 +199,7 @@ public final class EngineModel {
      * {@link #runStep(int, Map, int, int)} offering {@code dst}: a step that can write its output rows [keepFrom,
      * keepTo) straight into a caller's array puts row r at {@code dst[(r + shift) * rowFloats ..]}, writes nothing
      * else of it, and returns a tensor on {@code dst} (the caller checks {@code result.data == dst}); the others
-     * (elementwise and resampling steps, aliases) return their own buffer as without it.
+     * (elementwise and resampling steps) return their own buffer as without it.
      */
     Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo, float[] dst, int shift) {
         stats.newPass();
@@ -262,13 +259,13 @@ public final class EngineModel {
             // packed input (and statistics) at the conv's input size
             long fi = f / gf;
             if (n instanceof Node.BinaryConv b) kept += (PackedActivations.wordsFor(b.cin()) * 8L + 4L * b.sources().size()) * fi * fi;
-            boolean alias = fusedRelu.contains(i);     // passes its input's buffer on
             perPixel.put(outs.get(i), bytes);
             area.put(outs.get(i), f);
-            if (!alias) { live += bytes; all += bytes; }
+            live += bytes;
+            all += bytes;
             peak = Math.max(peak, live);
             for (String x : stepInputs.get(i))
-                if (!x.equals(PackedModel.INPUT) && left.merge(x, -1, Integer::sum) == 0 && !(alias && x.equals(in))) live -= perPixel.get(x);
+                if (!x.equals(PackedModel.INPUT) && left.merge(x, -1, Integer::sum) == 0) live -= perPixel.get(x);
         }
         return new long[] {peak + kept, all + kept};
     }
