@@ -51,14 +51,25 @@ public final class VectorConvOps implements ConvOps {
     @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
         checkGeometry(x, y, k, w, "forward");
         if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
-        conv(workspaces.get(), x, w, bias, k, y, 0, x.n * x.h);
+        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, 0, x.n * x.h);
     }
 
     @Override public void forwardRows(Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) {
         checkGeometry(x, y, k, w, "forward");
         if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
-        conv(workspaces.get(), x, w, bias, k, y, rowFrom, rowTo);
+        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, rowFrom, rowTo);
+    }
+
+    @Override public void forwardRowsInto(Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, int rowFrom, int rowTo) {
+        if (k < 1 || k % 2 == 0) throw new IllegalArgumentException("forward: kernel size must be odd, got " + k);
+        if (w.length < k * k * x.c * cout) throw new IllegalArgumentException("forward: weights shorter than " + k + "x" + k + "x" + x.c + "x" + cout);
+        if (bias != null && bias.length < cout) throw new IllegalArgumentException("bias shorter than " + cout);
+        if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * cout > out.length)
+            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        if (out == x.data) throw new IllegalArgumentException("forward: input and output share their data");
+        conv(workspaces.get(), x, w, bias, k, cout, out, shift, rowFrom, rowTo);
     }
 
     @Override public void backwardInput(Tensor dy, float[] w, int k, Tensor dx) {
@@ -72,7 +83,7 @@ public final class VectorConvOps implements ConvOps {
             for (int ci = 0; ci < cin; ci++)
                 for (int co = 0; co < cout; co++) f[dst + co * cin + ci] = w[src + ci * cout + co];
         }
-        conv(ws, dy, f, null, k, dx, 0, dy.n * dy.h);
+        conv(ws, dy, f, null, k, dx.c, dx.data, 0, 0, dy.n * dy.h);
     }
 
     @Override public void backwardWeight(Tensor x, Tensor dy, int k, float[] dw, float[] db) {
@@ -111,8 +122,9 @@ public final class VectorConvOps implements ConvOps {
     // ---- forward (and backward-input) ----
 
     /** y = conv(x, w HWIO) + bias, choosing the kernel family by channel counts. */
-    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) {
-        int cin = x.c, cout = y.c, taps = k * k, rows = rowTo - rowFrom;
+    /** Output row r (stacked) goes to {@code out[(r + shift) * x.w * cout ..]}. */
+    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, int rowFrom, int rowTo) {
+        int cin = x.c, taps = k * k, rows = rowTo - rowFrom;
         boolean dot = cout <= 8 && cin > cout;
         int coP;
         float[] wts;
@@ -142,12 +154,12 @@ public final class VectorConvOps implements ConvOps {
         if (bias != null) System.arraycopy(bias, 0, b, 0, cout);
         int chunks = Math.min(Parallel.threads(), rows);
         float[] weights = wts;
-        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, y, rowFrom + from, rowFrom + to));
+        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, cout, out, shift, rowFrom + from, rowFrom + to));
     }
 
-    private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, Tensor y, int r0, int r1) {
+    private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, int cout, float[] out, int shift, int r0, int r1) {
         RowScratch s = scratches.get();
-        int p = k / 2, h = x.h, w = x.w, cout = y.c;
+        int p = k / 2, h = x.h, w = x.w;
         int inS = dot ? roundUp(x.c, L) : x.c;
         // A 1x1 kernel reads x in place when no tile can run past a row's end and no channel padding is needed.
         boolean inPlace = k == 1 && w >= MAX_TILE && inS == x.c;
@@ -159,7 +171,7 @@ public final class VectorConvOps implements ConvOps {
             int n = r / h, oy = r % h;
             int kyLo = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy);
             for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = inPlace ? r * w * inS : s.in.row(n, oy + ky - p);
-            Row row = new Row(in, s.rowOff, kyLo, kyHi, k, inS, y.data, r * w * cout, w, cout, s.out);
+            Row row = new Row(in, s.rowOff, kyLo, kyHi, k, inS, out, (r + shift) * w * cout, w, cout, s.out);
             if (dot) dotRow(row, wts, coP, bias, s.part);
             else tileRow(row, x.c, wts, coP, bias);
         }

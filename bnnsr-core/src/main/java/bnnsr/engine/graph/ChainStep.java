@@ -83,7 +83,10 @@ final class ChainStep implements EngineModel.Step {
         // the input's statistic, unless this pass has it, is computed as its rows are packed for the first conv
         boolean[] computeX = {statistic && !cache.has(chain.x())};
         float[] xStat = statistic ? cache.buffer(chain.x(), x).data : null;
-        Tensor y = owner.take(x.n, x.h, x.w, channels);
+        // in a band, the rows may go straight into the caller's row store (shifted by placeShift rows)
+        boolean place = owner.rowTo() >= 0 && owner.placeIn() != null;
+        Tensor y = place ? owner.placed(x.w, channels) : owner.take(x.n, x.h, x.w, channels);
+        int shift = place ? owner.placeShift() : 0;
         float[] res = v.get(residual).data, extra = chain.addend() == null ? null : v.get(chain.addend()).data;
         int from = owner.rowTo() >= 0 ? owner.rowFrom() : 0, to = owner.rowTo() >= 0 ? owner.rowTo() : x.n * h;
         int rows = bandRows > 0 ? bandRows : Math.max(1, BAND_BYTES / (4 * rowFloats));
@@ -121,7 +124,7 @@ final class ChainStep implements EngineModel.Step {
                         EngineKernels.accumulatePackRows(h, w, channels, src, origin, k.s(), stat, compute, k.signs(), packed[i], r0, r1);
                     }
                     if (i < n - 1) ops.convBand(packed[i], k.weights(), k.alpha(), k.beta(), relu[i], buf[i], r0, r1);
-                    else ops.convResidualRows(packed[i], k.weights(), k.alpha(), k.beta(), res, extra, y.data, r0, r1);
+                    else ops.convResidualRows(packed[i], k.weights(), k.alpha(), k.beta(), res, extra, y.data, shift, r0, r1);
                 }
             }
         });

@@ -48,6 +48,19 @@ public interface BinaryConvOps {
     }
 
     /**
+     * {@link #convRows} (not accumulating) into a caller's array: output row r of rows [rowFrom, rowTo) goes to
+     * {@code out[(r + shift) * x.w * cout ..]}, nothing else of {@code out} is written (the band schedule's row
+     * stores take the rows where they keep them). The default computes into a temporary tensor and copies.
+     */
+    default void convRowsInto(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] out, int shift,
+                              int rowFrom, int rowTo) {
+        Tensor y = new Tensor(x.n, x.h, x.w, w.cout);
+        convRows(x, w, alpha, beta, false, relu, y, rowFrom, rowTo);
+        int len = x.w * w.cout;
+        System.arraycopy(y.data, rowFrom * len, out, (rowFrom + shift) * len, (rowTo - rowFrom) * len);
+    }
+
+    /**
      * {@code exact * alpha[co] + beta[co]} of rows [rowFrom, rowTo) of the stacked images (row r = image r / h, its
      * row r % h) into {@code band}, whose row 0 is row {@code rowFrom}: a small buffer a fused step reads back from
      * cache (its elementwise work then needs no pass over a whole tensor). Equal to {@link #conv}'s rows bit for bit.
@@ -61,22 +74,24 @@ public interface BinaryConvOps {
 
     /**
      * Rows [rowFrom, rowTo) of the stacked images of {@code out[i] = (exact * alpha[co] + beta[co]) + res[i]}, then
-     * {@code extra[i] + (that)} when {@code extra} is not null ({@code res}, {@code extra}, {@code out}: whole NHWC
-     * tensors of the output's shape): a conv with its residual and the add node after it, the float adds of the
-     * unfused epilogue and add, in order.
+     * {@code extra[i] + (that)} when {@code extra} is not null ({@code res}, {@code extra}: whole NHWC tensors of the
+     * output's shape; {@code out}: the same, its row r written at row r + shift, as {@link #convRowsInto}): a conv
+     * with its residual and the add node after it, the float adds of the unfused epilogue and add, in order.
      */
-    void convResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out,
+    void convResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out, int shift,
                           int rowFrom, int rowTo);
 
     /** Argument checks of {@link #convResidualRows} shared by the implementations. */
     static void checkResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out,
-                                  int rowFrom, int rowTo) {
+                                  int shift, int rowFrom, int rowTo) {
         checkConv(x, w);
         checkEpilogue(w, alpha, beta);
         if (rowFrom < 0 || rowTo > x.n * x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
         long size = (long) x.n * x.h * x.w * w.cout;
-        if (out.length < size || res.length < size || extra != null && extra.length < size)
+        if (res.length < size || extra != null && extra.length < size)
             throw new IllegalArgumentException("residual conv: tensors shorter than " + size + " floats");
+        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * w.cout > out.length)
+            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
     }
 
     /** Argument checks of {@link #convBand} shared by the implementations. */

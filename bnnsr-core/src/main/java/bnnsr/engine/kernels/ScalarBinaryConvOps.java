@@ -88,14 +88,14 @@ public final class ScalarBinaryConvOps implements BinaryConvOps {
     }
 
     @Override public void convResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out,
-                                           int rowFrom, int rowTo) {
-        BinaryConvOps.checkResidualRows(x, w, alpha, beta, res, extra, out, rowFrom, rowTo);
+                                           int shift, int rowFrom, int rowTo) {
+        BinaryConvOps.checkResidualRows(x, w, alpha, beta, res, extra, out, shift, rowFrom, rowTo);
         for (int r = rowFrom; r < rowTo; r++)
             for (int px = 0; px < x.w; px++)
                 for (int co = 0; co < w.cout; co++) {
                     int i = (r * x.w + px) * w.cout + co;
                     float v = (float) exact(x, w, r / x.h, r % x.h, px, co) * alpha[co] + beta[co] + res[i];
-                    out[i] = extra == null ? v : extra[i] + v;
+                    out[i + shift * x.w * w.cout] = extra == null ? v : extra[i] + v;
                 }
     }
 

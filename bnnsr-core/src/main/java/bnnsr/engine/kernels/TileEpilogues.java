@@ -80,29 +80,29 @@ final class TileEpilogues {
     }
 
     /**
-     * {@code out[o + ...] = (e * alpha[c] + beta[c]) + res[o + ...]}, then {@code extra[o + ...] + (that)} when
-     * {@code extra} is not null: a binary conv with its residual and the add node after it, the float adds of
-     * {@link EngineKernels#residual} straight from the sums (no band buffer written and read back). As
+     * {@code out[o + ...] = (e * alpha[c] + beta[c]) + res[ro + ...]}, then {@code extra[ro + ...] + (that)} when
+     * {@code extra} is not null: a binary conv with its residual and the add node after it, the float adds of the
+     * unfused epilogue and add node straight from the sums (no band buffer written and read back). As
      * {@link #floats}: channel groups outside.
      */
     static void residual(long[] sc, int pixels, int half, int[] off, int[] oi, boolean uniform, int cout, float[] alpha, float[] beta,
-                         float[] res, float[] extra, float[] out, int o) {
+                         float[] res, float[] extra, int ro, float[] out, int o) {
         int c = 0;
         for (; c + G <= cout; c += G) {
             FloatVector a = FloatVector.fromArray(FS, alpha, c), b = FloatVector.fromArray(FS, beta, c);
             IntVector offsets = IntVector.fromArray(IS, off, oi[0] + c);
-            for (int i = 0, so = c / 2, oo = o + c; i < pixels; i++, so += half, oo += cout) {
-                FloatVector r = scaled(sc, so, uniform ? offsets : IntVector.fromArray(IS, off, oi[i] + c), a, b).add(FloatVector.fromArray(FS, res, oo));
-                if (extra != null) r = FloatVector.fromArray(FS, extra, oo).add(r);
+            for (int i = 0, so = c / 2, oo = o + c, rr = ro + c; i < pixels; i++, so += half, oo += cout, rr += cout) {
+                FloatVector r = scaled(sc, so, uniform ? offsets : IntVector.fromArray(IS, off, oi[i] + c), a, b).add(FloatVector.fromArray(FS, res, rr));
+                if (extra != null) r = FloatVector.fromArray(FS, extra, rr).add(r);
                 r.intoArray(out, oo);
             }
         }
         for (int i = 0; c < cout && i < pixels; i++) {
-            int oo = o + i * cout;
+            int oo = o + i * cout, rr = ro + i * cout;
             VectorMask<Float> m = FS.indexInRange(c, cout);
             FloatVector r = toFloat(exact(sc, i * half + c / 2, off, oi[i] + c)).mul(FloatVector.fromArray(FS, alpha, c, m))
-                    .add(FloatVector.fromArray(FS, beta, c, m)).add(FloatVector.fromArray(FS, res, oo + c, m));
-            if (extra != null) r = FloatVector.fromArray(FS, extra, oo + c, m).add(r);
+                    .add(FloatVector.fromArray(FS, beta, c, m)).add(FloatVector.fromArray(FS, res, rr + c, m));
+            if (extra != null) r = FloatVector.fromArray(FS, extra, rr + c, m).add(r);
             r.intoArray(out, oo + c, m);
         }
     }

@@ -166,6 +166,19 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         run(new Job(x, w, e, alpha, beta, null, null, y, null), rowFrom, rowTo);
     }
 
+    @Override public void convRowsInto(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] out, int shift,
+                                       int rowFrom, int rowTo) {
+        BinaryConvOps.checkConv(x, w);
+        BinaryConvOps.checkEpilogue(w, alpha, beta);
+        if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * w.cout > out.length)
+            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        // the epilogue writes stacked row r at row r - outRow0 of its array
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), relu ? Epilogue.FLOAT_RELU : Epilogue.FLOAT, alpha, beta, null, null, out, null, -shift,
+                null, null),
+                rowFrom, rowTo);
+    }
+
     @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] band, int rowFrom,
                                    int rowTo) {
         BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
@@ -174,9 +187,10 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
     }
 
     @Override public void convResidualRows(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] res, float[] extra, float[] out,
-                                           int rowFrom, int rowTo) {
-        BinaryConvOps.checkResidualRows(x, w, alpha, beta, res, extra, out, rowFrom, rowTo);
-        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), Epilogue.FLOAT_RESIDUAL, alpha, beta, null, null, out, null, 0, res, extra), rowFrom, rowTo);
+                                           int shift, int rowFrom, int rowTo) {
+        BinaryConvOps.checkResidualRows(x, w, alpha, beta, res, extra, out, shift, rowFrom, rowTo);
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), Epilogue.FLOAT_RESIDUAL, alpha, beta, null, null, out, null, -shift, res, extra),
+                rowFrom, rowTo);
     }
 
     @Override public void convPack(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] threshold, PackedActivations y) {
@@ -202,9 +216,20 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         Job job = new Job(packed, w, accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null);
         int run = runPixels(w.coutPadded), h = x.h, p = w.k / 2;
         Parallel.forRange(x.n * h, (r0, r1) -> {
-            packRows(x, signs, packed, Math.max(r0 / h * h, r0 - p), Math.min(((r1 - 1) / h + 1) * h, r1 + p));
+            // each thread packs its rows and their halo (rows next to another thread's are packed by both, with
+            // the same bits) a row ahead of the conv: the float row is packed while the previous one's popcounts
+            // run, and a packed row is read by the conv while still in L1/L2 (packing the whole chunk first
+            // measured slower than separate pack and conv calls)
+            int packed0 = Math.max(r0 / h * h, r0 - p), end = Math.min(((r1 - 1) / h + 1) * h, r1 + p);
             Scratch sc = SCRATCH.get().ensure(run, w.coutPadded / 2);
-            for (int r = r0; r < r1; r++) row(job, r / h, r % h, run, sc);
+            for (int r = r0, done = packed0; r < r1; r++) {
+                int need = Math.min(end, r + p + 1);
+                if (need > done) {
+                    packRows(x, signs, packed, done, need);
+                    done = need;
+                }
+                row(job, r / h, r % h, run, sc);
+            }
         });
     }
 
@@ -304,7 +329,7 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
             case FLOAT -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, false, false);
             case FLOAT_ACCUMULATE -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, true, false);
             case FLOAT_RESIDUAL -> TileEpilogues.residual(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.res, job.extra,
-                    job.floatOut, out);
+                    out + job.outRow0 * job.x.w * w.cout, job.floatOut, out);
             case FLOAT_RELU -> TileEpilogues.floats(sc.sums, pixels, half, w.offsets(), sc.oi, uniform, w.cout, job.alpha, job.beta, job.floatOut, out, false, true);
             case PACK -> {
                 for (int i = 0; i < pixels; i++) sc.word[i] = job.packedOut.index(n, y, px0 + i);

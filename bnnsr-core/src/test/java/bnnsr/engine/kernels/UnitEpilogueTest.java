@@ -37,6 +37,9 @@ class UnitEpilogueTest {
                     int[] perm = UnitEpilogue.shuffleMajor(c, r);
                     float[] ps1 = UnitEpilogue.permute(s1, perm), pa = UnitEpilogue.permute(a, perm), ps2 = UnitEpilogue.permute(s2, perm);
                     Tensor got = new Tensor(n, h * r, w * r, c), gotPlain = new Tensor(n, h * r, w * r, c);
+                    // the same rows written shifted down by 2 output rows into a bigger array (a band's row store)
+                    int shift = 2, outRow = w * r * c;
+                    float[] shifted = bnnsr.RowStores.filled(n * h * r, shift, outRow, 42f);
                     PackedActivations bits = new PackedActivations(n, h * r, w * r, c, 1);
                     float[] band = new float[bandRows * w * cout];
                     for (int r0 = 0; r0 < n * h; r0 += bandRows) {
@@ -46,8 +49,10 @@ class UnitEpilogueTest {
                                 for (int k = 0; k < cout; k++) band[((row - r0) * w + px) * cout + k] = conv.data[(row * w + px) * cout + perm[k]];
                         UnitEpilogue.rows(band, ps1, pa, ps2, r, x, r0, r1, got, next, bits);
                         UnitEpilogue.rows(band, ps1, pa, ps2, r, x, r0, r1, gotPlain, null, null);
+                        UnitEpilogue.rows(band, ps1, pa, ps2, r, x, r0, r1, shifted, shift, null, null);
                     }
                     String what = "c=" + c + " r=" + r + " band " + bandRows;
+                    bnnsr.RowStores.assertShifted(want.data, shifted, outRow, 0, n * h * r, shift, 42f, what + " shifted");
                     assertArrayEquals(want.data, got.data, what);
                     assertArrayEquals(want.data, gotPlain.data, what);
                     assertArrayEquals(wantBits.bits, bits.bits, what + " packed");
@@ -91,7 +96,7 @@ class UnitEpilogueTest {
     /**
      * A conv with its residual and the add after it, by rows of stacked images: fast and scalar equal the conv's
      * floats plus the residual, plus the other operand, node by node ({@link ScalarEngineKernels#residual}), and
-     * write only their rows.
+     * write only their rows (at the given row shift, as into a band schedule's row store).
      */
     @Test void residualRowsEqualConvPlusResidualPlusAdd() {
         SplittableRandom rnd = new SplittableRandom(8);
@@ -109,15 +114,18 @@ class UnitEpilogueTest {
                     BinaryConvOps.scalar().conv(px, wts, alpha, beta, false, conv);
                     Tensor want = ScalarEngineKernels.residual(conv, res, add ? extra : null);
                     for (BinaryConvOps ops : new BinaryConvOps[] {BinaryConvOps.fast(), BinaryConvOps.scalar()})
-                        for (int from = 0; from < n * h; from += 3) {
-                            int to = Math.min(n * h, from + 3), row = w * cout;
-                            float[] out = new float[n * h * row];
-                            java.util.Arrays.fill(out, 42f);
-                            ops.convResidualRows(px, wts, alpha, beta, res.data, add ? extra.data : null, out, from, to);
-                            for (int i = 0; i < out.length; i++)
-                                assertEquals(i >= from * row && i < to * row ? want.data[i] : 42f, out[i],
-                                        ops.getClass().getSimpleName() + " cin " + cin + " cout " + cout + " add " + add + " rows " + from + " at " + i);
-                        }
+                        for (int shift : new int[] {0, 2})
+                            for (int from = 0; from < n * h; from += 3) {
+                                int to = Math.min(n * h, from + 3), row = w * cout;
+                                float[] out = new float[(n * h + shift) * row];
+                                java.util.Arrays.fill(out, 42f);
+                                ops.convResidualRows(px, wts, alpha, beta, res.data, add ? extra.data : null, out, shift, from, to);
+                                for (int i = 0; i < out.length; i++) {
+                                    int at = i - shift * row;       // output row r lands at row r + shift
+                                    assertEquals(at >= from * row && at < to * row ? want.data[at] : 42f, out[i], ops.getClass().getSimpleName()
+                                            + " cin " + cin + " cout " + cout + " add " + add + " shift " + shift + " rows " + from + " at " + i);
+                                }
+                            }
                 }
     }
 
