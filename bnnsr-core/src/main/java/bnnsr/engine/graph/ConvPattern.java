@@ -10,7 +10,7 @@ import java.util.Map;
  *   Conv(x) -> c;  PixelShuffle(c) -> out
  *   Conv(x) -> c;  Activation(c) -> out                             (r = 1: conv_first, conv_hr, FP bodies)
  * </pre>
- * each intermediate tensor read by the next node only (else it must exist whole).
+ * each intermediate tensor read by the next node only and not the graph's output (else it must exist whole).
  *
  * @param act   the activation, or null
  * @param nodes how many graph nodes the step spans
@@ -37,5 +37,8 @@ record ConvPattern(Node.Conv conv, int r, Node.Activation act, String out, int n
 
     private static Node at(List<Node> g, int i) { return i < g.size() ? g.get(i) : null; }
 
-    private static boolean single(Map<String, Integer> readers, String t) { return readers.getOrDefault(t, 0) == 1; }
+    /** Read by one node only, and not the graph's output (which must exist). */
+    private static boolean single(Map<String, Integer> readers, String t) {
+        return readers.getOrDefault(t, 0) == 1 && !t.equals(PackedModel.OUTPUT);
+    }
 }
