@@ -18,6 +18,19 @@ public interface ConvOps {
     default void forwardRows(Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) { forward(x, w, bias, k, y); }
 
     /**
+     * {@link #forwardRows} into a caller's array: output row r of rows [rowFrom, rowTo) (one image) goes to
+     * {@code out[(r + shift) * x.w * cout ..]}, and nothing else of {@code out} is written, bit for bit the rows
+     * {@code forward} computes. The band schedule's row stores take a conv's rows this way where they keep them,
+     * with no copy. The default computes into a temporary tensor and copies.
+     */
+    default void forwardRowsInto(Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, int rowFrom, int rowTo) {
+        Tensor y = new Tensor(x.n, x.h, x.w, cout);
+        forwardRows(x, w, bias, k, y, rowFrom, rowTo);
+        int len = x.w * cout;
+        System.arraycopy(y.data, rowFrom * len, out, (rowFrom + shift) * len, (rowTo - rowFrom) * len);
+    }
+
+    /**
      * Receives pieces of a conv's output rows that are never stored whole ({@link #forwardEpilogue}): pixels
      * [x0, x1) of output row {@code row} (images stacked: image row / h, row row % h), pixel px's channels at
      * {@code buf[off + (px - x0) * cout + c]}. The buffer is the caller's scratch: read it before returning.

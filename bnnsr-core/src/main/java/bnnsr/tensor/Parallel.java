@@ -71,6 +71,22 @@ public final class Parallel {
         });
     }
 
+    /** Floats below which {@link #copy} copies on the calling thread (a split costs more than it saves). */
+    static final int PARALLEL_COPY = 1 << 18;
+
+    /**
+     * {@code System.arraycopy} of {@code length} floats between two different arrays, split over the threads when
+     * it is big: one core alone does not reach the memory bandwidth the copies of the band schedule need.
+     */
+    public static void copy(float[] src, int srcPos, float[] dst, int dstPos, int length) {
+        if (src == dst) throw new IllegalArgumentException("parallel copy within one array");
+        if (length < PARALLEL_COPY || threads == 1) {
+            System.arraycopy(src, srcPos, dst, dstPos, length);
+            return;
+        }
+        forRange(length, (a, b) -> System.arraycopy(src, srcPos + a, dst, dstPos + a, b - a));
+    }
+
     private static boolean inPool() {
         return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread t && t.getPool() == pool;
     }

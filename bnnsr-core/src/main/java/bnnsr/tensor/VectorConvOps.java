@@ -66,14 +66,24 @@ public final class VectorConvOps implements ConvOps {
     @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
         checkGeometry(x, y, k, w, "forward");
         if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
-        conv(workspaces.get(), x, w, bias, k, y, y.c, null, 0, x.n * x.h);
+        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, null, 0, x.n * x.h);
     }
 
     @Override public void forwardRows(Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) {
         checkGeometry(x, y, k, w, "forward");
         if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
-        conv(workspaces.get(), x, w, bias, k, y, y.c, null, rowFrom, rowTo);
+        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, null, rowFrom, rowTo);
+    }
+
+    @Override public void forwardRowsInto(Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, int rowFrom, int rowTo) {
+        checkKernel(x.c, cout, k, w, "forward");
+        if (bias != null && bias.length < cout) throw new IllegalArgumentException("bias shorter than " + cout);
+        if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * cout > out.length)
+            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        if (out == x.data) throw new IllegalArgumentException("forward: input and output share their data");
+        conv(workspaces.get(), x, w, bias, k, cout, out, shift, null, rowFrom, rowTo);
     }
 
     /**
@@ -85,7 +95,7 @@ public final class VectorConvOps implements ConvOps {
         checkKernel(x.c, cout, k, w, "forward");
         if (bias != null && bias.length < cout) throw new IllegalArgumentException("bias shorter than " + cout);
         if (rowFrom < 0 || rowTo > x.n * x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
-        conv(workspaces.get(), x, w, bias, k, null, cout, epilogue, rowFrom, rowTo);
+        conv(workspaces.get(), x, w, bias, k, cout, null, 0, epilogue, rowFrom, rowTo);
     }
 
     @Override public void backwardInput(Tensor dy, float[] w, int k, Tensor dx) {
@@ -99,7 +109,7 @@ public final class VectorConvOps implements ConvOps {
             for (int ci = 0; ci < cin; ci++)
                 for (int co = 0; co < cout; co++) f[dst + co * cin + ci] = w[src + ci * cout + co];
         }
-        conv(ws, dy, f, null, k, dx, dx.c, null, 0, dy.n * dy.h);
+        conv(ws, dy, f, null, k, dx.c, dx.data, 0, null, 0, dy.n * dy.h);
     }
 
     @Override public void backwardWeight(Tensor x, Tensor dy, int k, float[] dw, float[] db) {
@@ -138,10 +148,10 @@ public final class VectorConvOps implements ConvOps {
     // ---- forward (and backward-input) ----
 
     /**
-     * y = conv(x, w HWIO) + bias (cout channels), choosing the kernel family by channel counts; into y, or when
-     * {@code epilogue} is not null (y null), handed to it in pieces of rows.
+     * y = conv(x, w HWIO) + bias, choosing the kernel family by channel counts. Output row r (stacked) goes to
+     * {@code out[(r + shift) * x.w * cout ..]}, or when {@code epilogue} is not null (out null) to it in pieces.
      */
-    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, Tensor y, int cout, RowEpilogue epilogue, int rowFrom, int rowTo) {
+    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, RowEpilogue epilogue, int rowFrom, int rowTo) {
         int cin = x.c, taps = k * k, rows = rowTo - rowFrom;
         boolean dot = cout <= 8 && cin > cout;
         int coP;
@@ -172,10 +182,10 @@ public final class VectorConvOps implements ConvOps {
         if (bias != null) System.arraycopy(bias, 0, b, 0, cout);
         int chunks = Math.min(Parallel.threads(), rows);
         float[] weights = wts;
-        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, y, cout, epilogue, rowFrom + from, rowFrom + to));
+        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, cout, out, shift, epilogue, rowFrom + from, rowFrom + to));
     }
 
-    private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, Tensor y, int cout, RowEpilogue epilogue, int r0, int r1) {
+    private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, int cout, float[] out, int shift, RowEpilogue epilogue, int r0, int r1) {
         RowScratch s = scratches.get();
         int p = k / 2, h = x.h, w = x.w;
         int inS = dot ? roundUp(x.c, L) : x.c;
@@ -192,7 +202,7 @@ public final class VectorConvOps implements ConvOps {
             int kyLo = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy);
             for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = inPlace ? r * w * inS : s.in.row(n, oy + ky - p);
             if (epilogue == null) {
-                row(dot, new Row(in, s.rowOff, kyLo, kyHi, k, inS, y.data, r * w * cout, 0, w, cout, s.out), x.c, wts, coP, bias, s.part);
+                row(dot, new Row(in, s.rowOff, kyLo, kyHi, k, inS, out, (r + shift) * w * cout, 0, w, cout, s.out), x.c, wts, coP, bias, s.part);
                 continue;
             }
             for (int i = 0; i < pieces; i++) {

@@ -157,6 +157,30 @@ class VectorConvOpsTest {
         }
     }
 
+    /**
+     * forwardRowsInto: the rows asked, written at another row of a caller's array (a band's row store), equal
+     * forward's bit for bit, for the vector kernels and the interface's default (the scalar oracle's); nothing else
+     * of the array is written.
+     */
+    @Test void rowRangesGoShiftedIntoTheCallersArray() {
+        Random rnd = new Random(6);
+        for (int[] g : new int[][] {{9, 6, 16, 32, 3}, {5, 40, 64, 3, 3}, {4, 5, 48, 48, 1}}) {
+            int h = g[0], w = g[1], cin = g[2], cout = g[3], k = g[4], row = w * cout;
+            Tensor x = random(rnd, 1, h, w, cin);
+            float[] wt = random(rnd, k * k * cin * cout), b = random(rnd, cout);
+            for (ConvOps ops : new ConvOps[] {new VectorConvOps(), new ScalarConvOps()}) {
+                Tensor whole = new Tensor(1, h, w, cout);
+                ops.forward(x, wt, b, k, whole);
+                for (int[] r : new int[][] {{0, h, 0}, {1, h - 1, -1}, {2, 4, 3}, {h - 1, h, -(h - 1)}, {2, 2, 0}}) {
+                    float[] out = bnnsr.RowStores.filled(r[1], r[2], row, 7f);
+                    ops.forwardRowsInto(x, wt, b, k, cout, out, r[2], r[0], r[1]);
+                    bnnsr.RowStores.assertShifted(whole.data, out, row, r[0], r[1], r[2], 7f, ops.getClass().getSimpleName());
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> new VectorConvOps().forwardRowsInto(x, wt, b, k, cout, new float[h * row], 1, 0, h));
+        }
+    }
+
     /** A tracer installed with using() serves this thread only, for the body only. */
     @Test void usingScopesAnImplementationToOneThreadAndBody() throws Exception {
         ConvOps counting = new CountingConvOps(ConvOps.get());

@@ -19,7 +19,9 @@ import java.util.Map;
  * ({@code FusedScheduleTest}).
  * <p>
  * In the band schedule, the requested output rows are the fused output's; the conv computes the input rows
- * that give them (geometry: factor r, halo k / 2).
+ * that give them (geometry: factor r, halo k / 2), and the epilogue writes them straight into the output's row
+ * store when offered one and the rows are whole conv rows' worth (it writes r rows per conv row, and no row
+ * outside those asked may change there).
  */
 final class ConvStep implements EngineModel.Step {
     private final Node.Conv conv;
@@ -57,20 +59,32 @@ final class ConvStep implements EngineModel.Step {
         int cout = conv.cout();
         if (x.c != conv.cin()) throw new IllegalArgumentException(conv.name() + ": input has " + x.c + " channels, expected " + conv.cin());
         ConvOps ops = ConvOps.get();
+        boolean band = owner.rowTo() >= 0;
         if (r == 1 && !act) {
+            if (band && owner.placeIn() != null) {
+                ops.forwardRowsInto(x, hwio, bias, conv.k(), cout, owner.placeIn(), owner.placeShift(), owner.rowFrom(), owner.rowTo());
+                return owner.placed(x.w, cout);
+            }
             Tensor y = owner.take(x.n, x.h, x.w, cout);
-            if (owner.rowTo() < 0) ops.forward(x, hwio, bias, conv.k(), y);
+            if (!band) ops.forward(x, hwio, bias, conv.k(), y);
             else ops.forwardRows(x, hwio, bias, conv.k(), y, owner.rowFrom(), owner.rowTo());
             return y;
         }
-        Tensor y = owner.take(x.n, x.h * r, x.w * r, cout / (r * r));
-        int from = 0, to = x.n * x.h;
-        if (owner.rowTo() >= 0) {       // a band: the conv rows of the output rows to keep
+        int from = 0, to = x.n * x.h, c = cout / (r * r);
+        if (band) {     // the conv rows of the output rows to keep
             from = owner.rowFrom() / r;
             to = (owner.rowTo() + r - 1) / r;
         }
+        // in a band, the rows may go straight into the caller's row store (shifted by placeShift rows) when they are
+        // whole conv rows' worth: the epilogue writes r rows per conv row, and must write no other row
+        boolean place = band && owner.placeIn() != null && owner.rowFrom() % r == 0 && owner.rowTo() % r == 0;
+        Tensor y = place ? owner.placed(x.w * r, c) : owner.take(x.n, x.h * r, x.w * r, c);
+        float[] out = y.data;
+        int shift = place ? owner.placeShift() : 0;
+        if (from * r + shift < 0 || (long) (to * r + shift) * x.w * r * c > out.length)
+            throw new IllegalArgumentException(conv.name() + ": rows " + from * r + ".." + to * r + " shifted by " + shift + " do not fit the output array");
         ops.forwardEpilogue(x, hwio, bias, conv.k(), cout, from, to,
-                (buf, off, row, x0, x1) -> ShuffleActivation.rows(buf, off, cout, r, act, slope, x.h, row, x0, x1, y));
+                (buf, off, row, x0, x1) -> ShuffleActivation.rows(buf, off, cout, r, act, slope, row, x0, x1, out, x.w, shift));
         return y;
     }
 }

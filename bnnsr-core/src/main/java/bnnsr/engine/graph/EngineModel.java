@@ -51,8 +51,12 @@ public final class EngineModel {
     private Tensor output;
     /** The output rows a step must compute (band use), rowTo -1 meaning all. */
     private int rowFrom, rowTo = -1;
-    /** Steps that only pass on a binary conv's output (its ReLU ran in the conv's epilogue). */
-    private final java.util.Set<Integer> fusedRelu = new java.util.HashSet<>();
+    /**
+     * Band use: the caller's array a step may write its output rows into (output row r at row r + placeShift), so
+     * the band schedule's row store receives them in place; null when none is offered.
+     */
+    private float[] placeIn;
+    private int placeShift;
 
     /** The engine with every fusion (the schedule {@code bench engine} and {@code upscale} run). */
     public EngineModel(PackedModel model) { this(model, true); }
@@ -68,13 +72,12 @@ public final class EngineModel {
         for (Node n : nodes) for (String in : n.inputs()) nodeReaders.merge(in, 1, Integer::sum);
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            // a ReLU that alone reads a binary conv's output runs in the conv's epilogue and passes the tensor on
+            // a ReLU that alone reads a binary conv's output runs in the conv's epilogue: one step that outputs the
+            // ReLU's tensor (the conv's own is read by nobody else, so it never exists)
             if (n instanceof Node.BinaryConv b && b.residual() == null && i + 1 < nodes.size()
                     && nodes.get(i + 1) instanceof Node.Activation a && a.slope() == 0f && a.in().equals(b.out())
                     && nodeReaders.get(b.out()) == 1) {
-                add(new BinaryStep(b, model, stats, pool, true, this, null), b, b.inputs(), b.out());
-                fusedRelu.add(steps.size());
-                add(v -> v.get(a.in()), a, a.inputs(), a.out());
+                add(new BinaryStep(b, model, stats, pool, true, this, null), b, b.inputs(), a.out());
                 i++;
                 continue;
             }
@@ -152,7 +155,7 @@ public final class EngineModel {
                 ms[n instanceof Node.BinaryConv ? 0 : n instanceof Node.Conv ? 1 : 2] += (System.nanoTime() - t0) * 1e-6;
             }
             values.put(outs.get(i), y);
-            // the output is never released; an alias (fused ReLU) adds its readers to the same buffer
+            // the output is never released; a step that passes an input on adds its readers to the same buffer
             pending.merge(y, outs.get(i).equals(PackedModel.OUTPUT) ? 1 : readers.getOrDefault(outs.get(i), 0), Integer::sum);
             for (String in : stepInputs.get(i)) {
                 Tensor t = values.get(in);
@@ -197,16 +200,35 @@ public final class EngineModel {
      * right: convs compute just those (the others hold garbage). The result may be an input (an alias step) or a
      * buffer of this model's pool, which the caller hands back with {@link #release} once it has read it.
      */
-    Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo) {
+    Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo) { return runStep(i, values, keepFrom, keepTo, null, 0); }
+
+    /**
+     * {@link #runStep(int, Map, int, int)} offering {@code dst}: a step that can write its output rows [keepFrom,
+     * keepTo) straight into a caller's array puts row r at {@code dst[(r + shift) * rowFloats ..]}, writes nothing
+     * else of it, and returns a tensor on {@code dst} (the caller checks {@code result.data == dst}); the others
+     * (elementwise and resampling steps) return their own buffer as without it.
+     */
+    Tensor runStep(int i, Map<String, Tensor> values, int keepFrom, int keepTo, float[] dst, int shift) {
         stats.newPass();
         rowFrom = keepFrom;
         rowTo = keepTo;
+        placeIn = dst;
+        placeShift = shift;
         try {
             return steps.get(i).run(values);
         } finally {
             rowTo = -1;
+            placeIn = null;
         }
     }
+
+    /** The array offered to the running step for its output rows (band use), or null. */
+    float[] placeIn() { return placeIn; }
+
+    int placeShift() { return placeShift; }
+
+    /** What a step that wrote its rows into {@link #placeIn} returns: a tensor on that array (its shape is nominal). */
+    Tensor placed(int w, int c) { return new Tensor(1, Math.max(1, placeIn.length / (w * c)), w, c, placeIn); }
 
     void release(Tensor t) { pool.give(t); }
 
@@ -244,13 +266,13 @@ public final class EngineModel {
             // packed input (and statistics) at the conv's input size
             long fi = f / gf;
             if (n instanceof Node.BinaryConv b) kept += (PackedActivations.wordsFor(b.cin()) * 8L + 4L * b.sources().size()) * fi * fi;
-            boolean alias = fusedRelu.contains(i);     // passes its input's buffer on
             perPixel.put(outs.get(i), bytes);
             area.put(outs.get(i), f);
-            if (!alias) { live += bytes; all += bytes; }
+            live += bytes;
+            all += bytes;
             peak = Math.max(peak, live);
             for (String x : stepInputs.get(i))
-                if (!x.equals(PackedModel.INPUT) && left.merge(x, -1, Integer::sum) == 0 && !(alias && x.equals(in))) live -= perPixel.get(x);
+                if (!x.equals(PackedModel.INPUT) && left.merge(x, -1, Integer::sum) == 0) live -= perPixel.get(x);
         }
         return new long[] {peak + kept, all + kept};
     }
@@ -439,15 +461,19 @@ public final class EngineModel {
                 }
                 EngineKernels.accumulatePack(x0, sources, s, statistics, computeStat, signs, packed);
             }
-            Tensor y = pool.take(x0.n, x0.h, x0.w, node.cout());
+            // in a band, the rows may go straight into the caller's row store (shifted by placeShift rows)
+            boolean place = owner.rowTo >= 0 && owner.placeIn != null;
+            Tensor y = place ? owner.placed(x0.w, node.cout()) : pool.take(x0.n, x0.h, x0.w, node.cout());
+            int shift = place ? owner.placeShift : 0;
             if (node.residual() != null) {
                 float[] res = v.get(node.residual()).data, extra = addend == null ? null : v.get(addend).data;
                 int rowFloats = x0.w * node.cout();
                 Bands.run(owner.rowTo >= 0 ? owner.rowFrom : 0, owner.rowTo >= 0 ? owner.rowTo : x0.n * x0.h, rowFloats, (r0, r1, band) -> {
                     ops.convBand(packed, weights, alpha, beta, band, r0, r1);
-                    EngineKernels.residual(band, res, extra, y.data, r0 * rowFloats, (r1 - r0) * rowFloats);
+                    EngineKernels.residual(band, res, extra, y.data, r0 * rowFloats, (r0 + shift) * rowFloats, (r1 - r0) * rowFloats);
                 });
-            } else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
+            } else if (place) ops.convRowsInto(packed, weights, alpha, beta, relu, y.data, shift, owner.rowFrom, owner.rowTo);
+            else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
             else if (relu) ops.convRelu(packed, weights, alpha, beta, y);
             else ops.conv(packed, weights, alpha, beta, false, y);
             return y;

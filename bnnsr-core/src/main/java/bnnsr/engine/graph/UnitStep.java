@@ -70,12 +70,17 @@ final class UnitStep implements EngineModel.Step {
         packed = PackedActivations.reuse(packed, x.n, x.h, x.w, channels, conv.k() / 2);
         if (prepacked != x) ops.pack(x, signs, packed);
         prepacked = null;
-        Tensor y = owner.take(x.n, x.h * r, x.w * r, channels);
         int from = 0, to = x.n * x.h;
         if (owner.rowTo() >= 0) {       // a band: the input rows of the output rows to keep
             from = owner.rowFrom() / r;
             to = (owner.rowTo() + r - 1) / r;
         }
+        // in a band, the output rows may go straight into the caller's row store (shifted by placeShift rows) when
+        // they are whole input rows' worth: the epilogue writes r rows per input row, and must write no other row
+        boolean place = owner.rowTo() >= 0 && owner.placeIn() != null && owner.rowFrom() % r == 0 && owner.rowTo() % r == 0;
+        Tensor y = place ? owner.placed(x.w * r, channels) : owner.take(x.n, x.h * r, x.w * r, channels);
+        float[] out = y.data;
+        int shift = place ? owner.placeShift() : 0;
         boolean packNext = next != null && owner.rowTo() < 0;
         PackedActivations nextPacked = null;
         if (packNext) nextPacked = next.packed = PackedActivations.reuse(next.packed, y.n, y.h, y.w, next.channels, next.conv.k() / 2);
@@ -83,7 +88,8 @@ final class UnitStep implements EngineModel.Step {
         PackedActivations target = nextPacked;
         Bands.run(from, to, x.w * conv.cout(), (r0, r1, band) -> {
             ops.convBand(packed, weights, alpha, beta, band, r0, r1);
-            UnitEpilogue.rows(band, s1, a, s2, r, x, r0, r1, y, nextSigns, target);
+            if (place) UnitEpilogue.rows(band, s1, a, s2, r, x, r0, r1, out, shift, null, null);
+            else UnitEpilogue.rows(band, s1, a, s2, r, x, r0, r1, y, nextSigns, target);
         });
         if (packNext) next.prepacked = y;
         return y;

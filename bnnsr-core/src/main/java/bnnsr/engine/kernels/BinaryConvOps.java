@@ -48,6 +48,19 @@ public interface BinaryConvOps {
     }
 
     /**
+     * {@link #convRows} (not accumulating) into a caller's array: output row r of rows [rowFrom, rowTo) goes to
+     * {@code out[(r + shift) * x.w * cout ..]}, nothing else of {@code out} is written (the band schedule's row
+     * stores take the rows where they keep them). The default computes into a temporary tensor and copies.
+     */
+    default void convRowsInto(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] out, int shift,
+                              int rowFrom, int rowTo) {
+        Tensor y = new Tensor(x.n, x.h, x.w, w.cout);
+        convRows(x, w, alpha, beta, false, relu, y, rowFrom, rowTo);
+        int len = x.w * w.cout;
+        System.arraycopy(y.data, rowFrom * len, out, (rowFrom + shift) * len, (rowTo - rowFrom) * len);
+    }
+
+    /**
      * {@code exact * alpha[co] + beta[co]} of rows [rowFrom, rowTo) of the stacked images (row r = image r / h, its
      * row r % h) into {@code band}, whose row 0 is row {@code rowFrom}: a small buffer a fused step reads back from
      * cache (its elementwise work then needs no pass over a whole tensor). Equal to {@link #conv}'s rows bit for bit.

@@ -180,16 +180,19 @@ public final class EngineKernels {
      * for i in [0, count): a binary conv's results plus its residual (what the conv's accumulating epilogue adds)
      * and the other operand of the add node that reads it.
      */
-    public static void residual(float[] band, float[] res, float[] extra, float[] out, int o, int count) {
+    public static void residual(float[] band, float[] res, float[] extra, float[] out, int o, int count) { residual(band, res, extra, out, o, o, count); }
+
+    /** As {@link #residual(float[], float[], float[], float[], int, int)}, writing at {@code out[oo..]} (a row store's place). */
+    public static void residual(float[] band, float[] res, float[] extra, float[] out, int o, int oo, int count) {
         int i = 0;
         for (; i + L <= count; i += L) {
             FloatVector v = FloatVector.fromArray(S, band, i).add(FloatVector.fromArray(S, res, o + i));
             if (extra != null) v = FloatVector.fromArray(S, extra, o + i).add(v);
-            v.intoArray(out, o + i);
+            v.intoArray(out, oo + i);
         }
         for (; i < count; i++) {
             float v = band[i] + res[o + i];
-            out[o + i] = extra != null ? extra[o + i] + v : v;
+            out[oo + i] = extra != null ? extra[o + i] + v : v;
         }
     }
 }

@@ -1,6 +1,5 @@
 package bnnsr.engine.kernels;
 
-import bnnsr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,20 +21,23 @@ public final class ShuffleActivation {
     private ShuffleActivation() {}
 
     /**
-     * Pixels [x0, x1) of conv output row {@code row} (images stacked, conv height {@code h}; pixel px's
-     * {@code cout} channels at {@code buf[off + (px - x0) * cout]}, shuffle-major) into output rows row's r rows
-     * of {@code y} (n x h r x w r x cout / r^2), through LeakyReLU({@code slope}) (0: ReLU) when {@code act}.
+     * Pixels [x0, x1) of conv output row {@code row} (images stacked; pixel px's {@code cout} channels at
+     * {@code buf[off + (px - x0) * cout]}, shuffle-major) into output rows row r .. row r + r - 1 of the stacked
+     * n x h r x w r x (cout / r^2) output, output row y written at row {@code y + shift} of {@code out} (0, or a
+     * band schedule's row store that keeps rows elsewhere), through LeakyReLU({@code slope}) (0: ReLU) when
+     * {@code act}; {@code w} is the conv's width.
      */
-    public static void rows(float[] buf, int off, int cout, int r, boolean act, float slope, int h, int row, int x0, int x1, Tensor y) {
-        int n = row / h, yy = row % h, run = cout / r;     // r output pixels of C = cout / r^2 channels
-        if (r == 1) {
-            activate(buf, off, y.data, y.index(n, yy, x0, 0), (x1 - x0) * cout, act, slope);
-            return;
-        }
+    public static void rows(float[] buf, int off, int cout, int r, boolean act, float slope, int row, int x0, int x1,
+                            float[] out, int w, int shift) {
+        int run = cout / r;         // r output pixels of C = cout / r^2 channels
         for (int i = 0; i < r; i++) {
-            int o = y.index(n, yy * r + i, x0 * r, 0);
+            int o = ((row * r + i + shift) * w + x0) * run;
+            if (r == 1) {           // one contiguous run for the whole piece
+                activate(buf, off, out, o, (x1 - x0) * cout, act, slope);
+                return;
+            }
             for (int src = off + i * run, end = off + (x1 - x0) * cout; src < end; src += cout, o += run)
-                activate(buf, src, y.data, o, run, act, slope);
+                activate(buf, src, out, o, run, act, slope);
         }
     }
 

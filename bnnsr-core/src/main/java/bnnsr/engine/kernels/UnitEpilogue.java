@@ -56,9 +56,21 @@ public final class UnitEpilogue {
      */
     public static void rows(float[] band, float[] s1, float[] a, float[] s2, int r, Tensor x, int rowFrom, int rowTo, Tensor out,
                             SignThresholds next, PackedActivations packed) {
-        int c = x.c, w = x.w, cout = c * r * r;
-        if (out.c != c || out.w != w * r || out.h != x.h * r || out.n != x.n)
+        if (out.c != x.c || out.w != x.w * r || out.h != x.h * r || out.n != x.n)
             throw new IllegalArgumentException("unit output " + out.shape() + " does not match input " + x.shape() + " x" + r);
+        rows(band, s1, a, s2, r, x, rowFrom, rowTo, out.data, 0, next, packed);
+    }
+
+    /**
+     * As {@link #rows(float[], float[], float[], float[], int, Tensor, int, int, Tensor, SignThresholds,
+     * PackedActivations)}, output row y (of the n x h r x w r x C output) written at row {@code y + shift} of
+     * {@code out} (a band schedule's row store, which keeps the rows where its readers want them).
+     */
+    public static void rows(float[] band, float[] s1, float[] a, float[] s2, int r, Tensor x, int rowFrom, int rowTo, float[] out, int shift,
+                            SignThresholds next, PackedActivations packed) {
+        int c = x.c, w = x.w, cout = c * r * r;
+        if (rowFrom * r + shift < 0 || (long) (rowTo * r + shift) * w * r * c > out.length)
+            throw new IllegalArgumentException("unit rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
         boolean vector = c % L == 0;
         for (int row = rowFrom; row < rowTo; row++) {
             int img = row / x.h, y = row % x.h;
@@ -66,10 +78,10 @@ public final class UnitEpilogue {
                 int xb = (row * w + px) * c, bb = ((row - rowFrom) * w + px) * cout;
                 for (int i = 0; i < r; i++)
                     for (int j = 0; j < r; j++) {
-                        int s = (i * r + j) * c, ob = ((row * r + i) * out.w + px * r + j) * c;
+                        int s = (i * r + j) * c, ob = ((row * r + i + shift) * w * r + px * r + j) * c;
                         int pi = packed == null ? 0 : packed.index(img, y * r + i, px * r + j);
-                        if (vector) pixel(band, bb + s, s1, a, s2, s, x.data, xb, out.data, ob, c, next, packed, pi);
-                        else pixelScalar(band, bb + s, s1, a, s2, s, x.data, xb, out.data, ob, c, next, packed, pi);
+                        if (vector) pixel(band, bb + s, s1, a, s2, s, x.data, xb, out, ob, c, next, packed, pi);
+                        else pixelScalar(band, bb + s, s1, a, s2, s, x.data, xb, out, ob, c, next, packed, pi);
                     }
             }
         }

@@ -162,6 +162,18 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         run(new Job(x, w, e, alpha, beta, null, null, y, null), rowFrom, rowTo);
     }
 
+    @Override public void convRowsInto(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, boolean relu, float[] out, int shift,
+                                       int rowFrom, int rowTo) {
+        BinaryConvOps.checkConv(x, w);
+        BinaryConvOps.checkEpilogue(w, alpha, beta);
+        if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * w.cout > out.length)
+            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        // the epilogue writes stacked row r at row r - outRow0 of its array
+        run(new Job(x, w, w.interleaved(), wordOffsets(x, w), relu ? Epilogue.FLOAT_RELU : Epilogue.FLOAT, alpha, beta, null, null, out, null, -shift),
+                rowFrom, rowTo);
+    }
+
     @Override public void convBand(PackedActivations x, PackedWeights w, float[] alpha, float[] beta, float[] band, int rowFrom, int rowTo) {
         BinaryConvOps.checkBand(x, w, alpha, beta, band, rowFrom, rowTo);
         run(new Job(x, w, w.interleaved(), wordOffsets(x, w), Epilogue.FLOAT, alpha, beta, null, null, band, null, rowFrom), rowFrom, rowTo);
@@ -190,9 +202,20 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         Job job = new Job(packed, w, accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null);
         int run = runPixels(w.coutPadded), h = x.h, p = w.k / 2;
         Parallel.forRange(x.n * h, (r0, r1) -> {
-            packRows(x, signs, packed, Math.max(r0 / h * h, r0 - p), Math.min(((r1 - 1) / h + 1) * h, r1 + p));
+            // each thread packs its rows and their halo (rows next to another thread's are packed by both, with
+            // the same bits) a row ahead of the conv: the float row is packed while the previous one's popcounts
+            // run, and a packed row is read by the conv while still in L1/L2 (packing the whole chunk first
+            // measured slower than separate pack and conv calls)
+            int packed0 = Math.max(r0 / h * h, r0 - p), end = Math.min(((r1 - 1) / h + 1) * h, r1 + p);
             Scratch sc = SCRATCH.get().ensure(run, w.coutPadded / 2);
-            for (int r = r0; r < r1; r++) row(job, r / h, r % h, run, sc);
+            for (int r = r0, done = packed0; r < r1; r++) {
+                int need = Math.min(end, r + p + 1);
+                if (need > done) {
+                    packRows(x, signs, packed, done, need);
+                    done = need;
+                }
+                row(job, r / h, r % h, run, sc);
+            }
         });
     }
 

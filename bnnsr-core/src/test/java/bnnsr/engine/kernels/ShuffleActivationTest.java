@@ -40,8 +40,15 @@ class ShuffleActivationTest {
                         Arrays.fill(got.data, 7f);
                         for (int row = 0; row < n * h; row++)
                             for (int i = 0; i + 1 < cuts.length; i++)
-                                ShuffleActivation.rows(buf, (row * w + cuts[i]) * cout, cout, r, act, slope, h, row, cuts[i], cuts[i + 1], got);
-                        assertArrayEquals(want.data, got.data, "c " + c + " r " + r + " slope " + slope + " cuts " + Arrays.toString(cuts));
+                                ShuffleActivation.rows(buf, (row * w + cuts[i]) * cout, cout, r, act, slope, row, cuts[i], cuts[i + 1], got.data, w, 0);
+                        String what = "c " + c + " r " + r + " slope " + slope + " cuts " + Arrays.toString(cuts);
+                        assertArrayEquals(want.data, got.data, what);
+                        // rows shifted into a larger array (a band's row store): the same rows, nothing else written
+                        int rowFloats = w * r * c, shift = 2;
+                        float[] store = bnnsr.RowStores.filled(n * h * r, shift, rowFloats, 7f);
+                        for (int row = 0; row < n * h; row++)
+                            ShuffleActivation.rows(buf, row * w * cout, cout, r, act, slope, row, 0, w, store, w, shift);
+                        bnnsr.RowStores.assertShifted(want.data, store, rowFloats, 0, n * h * r, shift, 7f, what);
                     }
                 }
     }

@@ -37,6 +37,9 @@ class UnitEpilogueTest {
                     int[] perm = UnitEpilogue.shuffleMajor(c, r);
                     float[] ps1 = UnitEpilogue.permute(s1, perm), pa = UnitEpilogue.permute(a, perm), ps2 = UnitEpilogue.permute(s2, perm);
                     Tensor got = new Tensor(n, h * r, w * r, c), gotPlain = new Tensor(n, h * r, w * r, c);
+                    // the same rows written shifted down by 2 output rows into a bigger array (a band's row store)
+                    int shift = 2, outRow = w * r * c;
+                    float[] shifted = bnnsr.RowStores.filled(n * h * r, shift, outRow, 42f);
                     PackedActivations bits = new PackedActivations(n, h * r, w * r, c, 1);
                     float[] band = new float[bandRows * w * cout];
                     for (int r0 = 0; r0 < n * h; r0 += bandRows) {
@@ -46,8 +49,10 @@ class UnitEpilogueTest {
                                 for (int k = 0; k < cout; k++) band[((row - r0) * w + px) * cout + k] = conv.data[(row * w + px) * cout + perm[k]];
                         UnitEpilogue.rows(band, ps1, pa, ps2, r, x, r0, r1, got, next, bits);
                         UnitEpilogue.rows(band, ps1, pa, ps2, r, x, r0, r1, gotPlain, null, null);
+                        UnitEpilogue.rows(band, ps1, pa, ps2, r, x, r0, r1, shifted, shift, null, null);
                     }
                     String what = "c=" + c + " r=" + r + " band " + bandRows;
+                    bnnsr.RowStores.assertShifted(want.data, shifted, outRow, 0, n * h * r, shift, 42f, what + " shifted");
                     assertArrayEquals(want.data, got.data, what);
                     assertArrayEquals(want.data, gotPlain.data, what);
                     assertArrayEquals(wantBits.bits, bits.bits, what + " packed");
