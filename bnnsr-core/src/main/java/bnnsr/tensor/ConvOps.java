@@ -30,6 +30,27 @@ public interface ConvOps {
         System.arraycopy(y.data, rowFrom * len, out, (rowFrom + shift) * len, (rowTo - rowFrom) * len);
     }
 
+    /**
+     * Receives pieces of a conv's output rows that are never stored whole ({@link #forwardEpilogue}): pixels
+     * [x0, x1) of output row {@code row} (images stacked: image row / h, row row % h), pixel px's channels at
+     * {@code buf[off + (px - x0) * cout + c]}. The buffer is the caller's scratch: read it before returning.
+     */
+    @FunctionalInterface
+    interface RowEpilogue { void rows(float[] buf, int off, int row, int x0, int x1); }
+
+    /**
+     * {@link #forward}'s output (cout channels) for rows [rowFrom, rowTo) of the stacked images, handed to
+     * {@code epilogue} in pieces of rows instead of stored, each pixel of those rows once, possibly from several
+     * threads at once (pieces of different rows): so a following elementwise or permuting step can read the conv's
+     * values while they are still in cache. Every value equals {@code forward}'s bit for bit. The default runs
+     * {@code forward} into a whole tensor, then hands it over row by row (the oracle; tracing wrappers).
+     */
+    default void forwardEpilogue(Tensor x, float[] w, float[] bias, int k, int cout, int rowFrom, int rowTo, RowEpilogue epilogue) {
+        Tensor y = new Tensor(x.n, x.h, x.w, cout);
+        forward(x, w, bias, k, y);
+        for (int row = rowFrom; row < rowTo; row++) epilogue.rows(y.data, row * x.w * cout, row, 0, x.w);
+    }
+
     /** dx = conv_transpose(dy, w); dx is [n,h,w,cin] (overwritten). */
     void backwardInput(Tensor dy, float[] w, int k, Tensor dx);
 

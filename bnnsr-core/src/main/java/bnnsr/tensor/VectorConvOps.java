@@ -34,42 +34,68 @@ public final class VectorConvOps implements ConvOps {
     private static final class RowScratch {
         final PaddedRows in = new PaddedRows(), grad = new PaddedRows();
         int[] rowOff = new int[0];
-        float[] out = new float[0], part = new float[12 * L];
+        float[] out = new float[0], part = new float[12 * L], piece = new float[0];
     }
 
     /** Floats in a cache line (64 bytes). */
     private static final int LINE = 16;
+    /**
+     * The most floats of output a {@link #forwardEpilogue} piece holds (128 KB): the piece, the input rows it reads
+     * and the weights stay in the 1 MB L2 per core of the Zen 5 this was written on until the epilogue reads them.
+     */
+    static final int PIECE_FLOATS = 32 << 10;
 
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
     private final ThreadLocal<RowScratch> scratches = ThreadLocal.withInitial(RowScratch::new);
 
+    private final int pieceFloats;
+
     /** @throws LinkageError when the JVM runs without the jdk.incubator.vector module */
-    public VectorConvOps() {
+    public VectorConvOps() { this(PIECE_FLOATS); }
+
+    /**
+     * With {@link #forwardEpilogue}'s pieces of at most {@code pieceFloats} floats (at least two tiles wide
+     * whatever this says): tests reach many pieces per row on small images with small values.
+     */
+    public VectorConvOps(int pieceFloats) {
         Objects.requireNonNull(ConvKernels.S);  // loads the Vector API now, not at the first convolution
+        if (pieceFloats < 1) throw new IllegalArgumentException("piece floats must be >= 1, got " + pieceFloats);
+        this.pieceFloats = pieceFloats;
     }
 
     @Override public void forward(Tensor x, float[] w, float[] bias, int k, Tensor y) {
         checkGeometry(x, y, k, w, "forward");
         if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
-        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, 0, x.n * x.h);
+        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, null, 0, x.n * x.h);
     }
 
     @Override public void forwardRows(Tensor x, float[] w, float[] bias, int k, Tensor y, int rowFrom, int rowTo) {
         checkGeometry(x, y, k, w, "forward");
         if (bias != null && bias.length < y.c) throw new IllegalArgumentException("bias shorter than " + y.c);
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
-        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, rowFrom, rowTo);
+        conv(workspaces.get(), x, w, bias, k, y.c, y.data, 0, null, rowFrom, rowTo);
     }
 
     @Override public void forwardRowsInto(Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, int rowFrom, int rowTo) {
-        if (k < 1 || k % 2 == 0) throw new IllegalArgumentException("forward: kernel size must be odd, got " + k);
-        if (w.length < k * k * x.c * cout) throw new IllegalArgumentException("forward: weights shorter than " + k + "x" + k + "x" + x.c + "x" + cout);
+        checkKernel(x.c, cout, k, w, "forward");
         if (bias != null && bias.length < cout) throw new IllegalArgumentException("bias shorter than " + cout);
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
         if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * cout > out.length)
             throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
         if (out == x.data) throw new IllegalArgumentException("forward: input and output share their data");
-        conv(workspaces.get(), x, w, bias, k, cout, out, shift, rowFrom, rowTo);
+        conv(workspaces.get(), x, w, bias, k, cout, out, shift, null, rowFrom, rowTo);
+    }
+
+    /**
+     * Each output row in pieces of at most {@link #PIECE_FLOATS} (but at least two tiles wide) into a per-thread
+     * buffer, handed to the epilogue as soon as computed: the same tiles and kernels as {@link #forward} (a
+     * pixel's value does not depend on where its tile starts), so the same floats.
+     */
+    @Override public void forwardEpilogue(Tensor x, float[] w, float[] bias, int k, int cout, int rowFrom, int rowTo, RowEpilogue epilogue) {
+        checkKernel(x.c, cout, k, w, "forward");
+        if (bias != null && bias.length < cout) throw new IllegalArgumentException("bias shorter than " + cout);
+        if (rowFrom < 0 || rowTo > x.n * x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
+        conv(workspaces.get(), x, w, bias, k, cout, null, 0, epilogue, rowFrom, rowTo);
     }
 
     @Override public void backwardInput(Tensor dy, float[] w, int k, Tensor dx) {
@@ -83,7 +109,7 @@ public final class VectorConvOps implements ConvOps {
             for (int ci = 0; ci < cin; ci++)
                 for (int co = 0; co < cout; co++) f[dst + co * cin + ci] = w[src + ci * cout + co];
         }
-        conv(ws, dy, f, null, k, dx.c, dx.data, 0, 0, dy.n * dy.h);
+        conv(ws, dy, f, null, k, dx.c, dx.data, 0, null, 0, dy.n * dy.h);
     }
 
     @Override public void backwardWeight(Tensor x, Tensor dy, int k, float[] dw, float[] db) {
@@ -121,9 +147,11 @@ public final class VectorConvOps implements ConvOps {
 
     // ---- forward (and backward-input) ----
 
-    /** y = conv(x, w HWIO) + bias, choosing the kernel family by channel counts. */
-    /** Output row r (stacked) goes to {@code out[(r + shift) * x.w * cout ..]}. */
-    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, int rowFrom, int rowTo) {
+    /**
+     * y = conv(x, w HWIO) + bias, choosing the kernel family by channel counts. Output row r (stacked) goes to
+     * {@code out[(r + shift) * x.w * cout ..]}, or when {@code epilogue} is not null (out null) to it in pieces.
+     */
+    private void conv(Workspace ws, Tensor x, float[] w, float[] bias, int k, int cout, float[] out, int shift, RowEpilogue epilogue, int rowFrom, int rowTo) {
         int cin = x.c, taps = k * k, rows = rowTo - rowFrom;
         boolean dot = cout <= 8 && cin > cout;
         int coP;
@@ -154,10 +182,10 @@ public final class VectorConvOps implements ConvOps {
         if (bias != null) System.arraycopy(bias, 0, b, 0, cout);
         int chunks = Math.min(Parallel.threads(), rows);
         float[] weights = wts;
-        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, cout, out, shift, rowFrom + from, rowFrom + to));
+        Parallel.forRange(rows, chunks, (from, to) -> forwardRows(dot, x, weights, coP, b, k, cout, out, shift, epilogue, rowFrom + from, rowFrom + to));
     }
 
-    private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, int cout, float[] out, int shift, int r0, int r1) {
+    private void forwardRows(boolean dot, Tensor x, float[] wts, int coP, float[] bias, int k, int cout, float[] out, int shift, RowEpilogue epilogue, int r0, int r1) {
         RowScratch s = scratches.get();
         int p = k / 2, h = x.h, w = x.w;
         int inS = dot ? roundUp(x.c, L) : x.c;
@@ -167,30 +195,55 @@ public final class VectorConvOps implements ConvOps {
         if (s.rowOff.length < k) s.rowOff = new int[k];
         s.out = grow(s.out, MAX_TILE * 4 * L);
         float[] in = inPlace ? x.data : s.in.data();
+        int pieces = epilogue == null ? 1 : pieces(w, cout, pieceFloats);
+        if (epilogue != null) s.piece = grow(s.piece, (w + pieces - 1) / pieces * cout);
         for (int r = r0; r < r1; r++) {
             int n = r / h, oy = r % h;
             int kyLo = Math.max(0, p - oy), kyHi = Math.min(k, h + p - oy);
             for (int ky = kyLo; ky < kyHi; ky++) s.rowOff[ky] = inPlace ? r * w * inS : s.in.row(n, oy + ky - p);
-            Row row = new Row(in, s.rowOff, kyLo, kyHi, k, inS, out, (r + shift) * w * cout, w, cout, s.out);
-            if (dot) dotRow(row, wts, coP, bias, s.part);
-            else tileRow(row, x.c, wts, coP, bias);
+            if (epilogue == null) {
+                row(dot, new Row(in, s.rowOff, kyLo, kyHi, k, inS, out, (r + shift) * w * cout, 0, w, cout, s.out), x.c, wts, coP, bias, s.part);
+                continue;
+            }
+            for (int i = 0; i < pieces; i++) {
+                int x0 = (int) ((long) w * i / pieces), x1 = (int) ((long) w * (i + 1) / pieces);
+                // the piece's pixel x0 at offset 0
+                row(dot, new Row(in, s.rowOff, kyLo, kyHi, k, inS, s.piece, -x0 * cout, x0, x1, cout, s.out), x.c, wts, coP, bias, s.part);
+                epilogue.rows(s.piece, 0, r, x0, x1);
+            }
         }
     }
 
-    /** One output row's operands. */
+    private static void row(boolean dot, Row row, int cin, float[] wts, int coP, float[] bias, float[] part) {
+        if (dot) dotRow(row, wts, coP, bias, part);
+        else tileRow(row, cin, wts, coP, bias);
+    }
+
+    /**
+     * Pieces per row of a {@link #forwardEpilogue}: enough for pieces of {@code pieceFloats}, but each at least two
+     * of the widest tiles wide, so that no tile of a piece starts before it or reads past the padded row's end.
+     */
+    private static int pieces(int w, int cout, int pieceFloats) {
+        long wanted = ((long) w * cout + pieceFloats - 1) / pieceFloats;
+        return (int) Math.max(1, Math.min(wanted, w / (2 * MAX_TILE)));
+    }
+
+    /** One output row's operands: its pixels [x0, x1), pixel px's outputs at {@code y[yRow + px * cout + c]}. */
     private record Row(float[] in, int[] rowOff, int kyLo, int kyHi, int k, int inS,
-                       float[] y, int yRow, int w, int cout, float[] scratch) {
+                       float[] y, int yRow, int x0, int x1, int cout, float[] scratch) {
 
         /**
-         * Runs {@code kernel} over the row in tiles of {@code pixels} (the last tile moved back to end at the row's
-         * end, overlapping its neighbour) for the block of {@code chans} channels from {@code co0}, of which
-         * {@code coValid} exist. Tiles write straight into y, unless the block has padding channels or the row is
-         * narrower than a tile: then they go to the scratch tile and their valid part is copied.
+         * Runs {@code kernel} over the pixels in tiles of {@code pixels} (the last tile moved back to end at x1,
+         * overlapping its neighbour) for the block of {@code chans} channels from {@code co0}, of which
+         * {@code coValid} exist. Tiles write straight into y, unless the block has padding channels or the span is
+         * narrower than a tile (only a whole row can be): then they go to the scratch tile and their valid part is
+         * copied.
          */
         void tiles(int pixels, int co0, int chans, int coValid, TileKernel kernel) {
-            boolean direct = coValid == chans && w >= pixels;
-            int count = Math.min(pixels, w);
-            for (int ox = 0; ; ox = Math.min(ox + pixels, w - pixels)) {
+            int span = x1 - x0;
+            boolean direct = coValid == chans && span >= pixels;
+            int count = Math.min(pixels, span);
+            for (int ox = x0; ; ox = Math.min(ox + pixels, x1 - pixels)) {
                 if (direct) {
                     kernel.run(ox * inS, y, yRow + ox * cout + co0, cout);
                 } else {
@@ -198,7 +251,7 @@ public final class VectorConvOps implements ConvOps {
                     for (int j = 0; j < count; j++)
                         System.arraycopy(scratch, j * chans, y, yRow + (ox + j) * cout + co0, coValid);
                 }
-                if (ox >= w - pixels) break;
+                if (ox >= x1 - pixels) break;
             }
         }
     }
@@ -308,12 +361,16 @@ public final class VectorConvOps implements ConvOps {
     // ---- helpers ----
 
     private static void checkGeometry(Tensor x, Tensor y, int k, float[] w, String op) {
-        if (k < 1 || k % 2 == 0) throw new IllegalArgumentException(op + ": kernel size must be odd, got " + k);
+        checkKernel(x.c, y.c, k, w, op);
         if (x.n != y.n || x.h != y.h || x.w != y.w)
             throw new IllegalArgumentException(op + ": spatial shapes differ: " + x.shape() + " vs " + y.shape());
-        if (w.length < k * k * x.c * y.c)
-            throw new IllegalArgumentException(op + ": weights shorter than " + k + "x" + k + "x" + x.c + "x" + y.c);
         if (x.data == y.data) throw new IllegalArgumentException(op + ": input and output share their data");
+    }
+
+    private static void checkKernel(int cin, int cout, int k, float[] w, String op) {
+        if (k < 1 || k % 2 == 0) throw new IllegalArgumentException(op + ": kernel size must be odd, got " + k);
+        if (w.length < k * k * cin * cout)
+            throw new IllegalArgumentException(op + ": weights shorter than " + k + "x" + k + "x" + cin + "x" + cout);
     }
 
     /** Channels in the output block starting at co0: 4 vectors, or the vectors left. */

@@ -120,6 +120,44 @@ class VectorConvOpsTest {
     }
 
     /**
+     * forwardEpilogue hands over every pixel of the rows asked once, equal to forward's bit for bit (the vector
+     * kernels in pieces from one row down to two tiles, at every kernel family and channel tail; the scalar
+     * default), at 1 and 2 threads.
+     */
+    @Test void epiloguePiecesEqualTheForward() {
+        Random rnd = new Random(6);
+        // n, h, w, cin, cout, k: tiles of 4/3/2/1 vectors, channel tails, the few-outputs kernels, 1x1 in place
+        for (int[] g : new int[][] {{1, 3, 75, 64, 256, 3}, {2, 3, 61, 64, 3, 3}, {1, 3, 50, 17, 19, 3}, {1, 3, 49, 64, 64, 1},
+                {2, 2, 130, 8, 40, 5}, {1, 4, 70, 16, 48, 3}, {1, 2, 30, 8, 32, 3}, {2, 3, 9, 5, 36, 3}, {1, 5, 100, 32, 2, 1}}) {
+            int n = g[0], h = g[1], w = g[2], cin = g[3], cout = g[4], k = g[5];
+            Tensor x = random(rnd, n, h, w, cin);
+            float[] wt = random(rnd, k * k * cin * cout), b = random(rnd, cout);
+            for (ConvOps ops : new ConvOps[] {new VectorConvOps(), new VectorConvOps(1000), new VectorConvOps(1), slow}) {
+                Tensor whole = new Tensor(n, h, w, cout);
+                ops.forward(x, wt, b, k, whole);
+                for (int threads : new int[] {1, 2}) {
+                    Parallel.setThreads(threads);
+                    for (int[] r : new int[][] {{0, n * h}, {1, n * h - 1}, {n * h - 1, n * h}}) {
+                        Tensor got = new Tensor(n, h, w, cout);
+                        Arrays.fill(got.data, 7f);
+                        int[] seen = new int[n * h * w];
+                        ops.forwardEpilogue(x, wt, b, k, cout, r[0], r[1], (buf, off, row, x0, x1) -> {
+                            System.arraycopy(buf, off, got.data, (row * w + x0) * cout, (x1 - x0) * cout);
+                            for (int px = x0; px < x1; px++) seen[row * w + px]++;
+                        });
+                        String what = Arrays.toString(g) + " " + ops.getClass().getSimpleName() + " threads " + threads + " rows " + r[0] + ".." + r[1];
+                        for (int p = 0; p < seen.length; p++) assertEquals(p / w >= r[0] && p / w < r[1] ? 1 : 0, seen[p], what + " pixel " + p);
+                        for (int i = 0; i < got.size(); i++) {
+                            int row = i / (w * cout);
+                            assertEquals(row >= r[0] && row < r[1] ? whole.data[i] : 7f, got.data[i], what + " row " + row);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * forwardRowsInto: the rows asked, written at another row of a caller's array (a band's row store), equal
      * forward's bit for bit, for the vector kernels and the interface's default (the scalar oracle's); nothing else
      * of the array is written.

@@ -133,7 +133,8 @@ public final class BandRunner {
                     if (e <= d) continue;
                     List<String> ins = engine.stepInputs(i);
                     int inH = size.get(ins.getFirst())[0];
-                    int lo = Math.max(0, d / factor[i] - halo[i]), hi = Math.min(inH, ceilDiv(e, factor[i]) + halo[i]);
+                    int hi = Math.min(inH, ceilDiv(e, factor[i]) + halo[i]);
+                    int lo = slabStart(ins, stores, Math.max(0, d / factor[i] - halo[i]));
                     Map<String, Tensor> slabs = new HashMap<>();
                     for (String in : ins)
                         slabs.computeIfAbsent(in, k -> k.equals(PackedModel.INPUT) ? inputSlab(lr, lo, hi) : stores.get(k).slab(lo, hi));
@@ -164,6 +165,25 @@ public final class BandRunner {
         } finally {
             for (Rows r : stores.values()) r.free();
         }
+    }
+
+    /**
+     * The first input row of a step's slabs: {@code natural} (its halo above the rows it computes), or lower when
+     * every row store it reads starts at the same row above that: a slab that starts where its store does is that
+     * store's array itself, with no copy, and the few extra rows on top are real rows (a conv computes only the
+     * rows asked; an elementwise step a few more). Stores start lower than a reader needs when another reader
+     * lags behind it (a block's input read by its first conv and, a row later, by its second as a BAM source or
+     * residual); without this, the first conv's slab was a copy each band.
+     */
+    private static int slabStart(List<String> ins, Map<String, Rows> stores, int natural) {
+        int common = -1;
+        for (String in : ins) {
+            if (in.equals(PackedModel.INPUT)) continue;        // the image's rows are copied into a slab anyway
+            int l = stores.get(in).lo;
+            if (common >= 0 && l != common) return natural;
+            common = l;
+        }
+        return common >= 0 && common < natural ? common : natural;
     }
 
     /**

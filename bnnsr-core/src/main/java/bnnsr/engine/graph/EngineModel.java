@@ -8,11 +8,9 @@ import bnnsr.engine.kernels.SignThresholds;
 import bnnsr.engine.kernels.VectorBinaryConvOps;
 import bnnsr.arch.ModelInput;
 import bnnsr.nn.BilinearUpsample;
-import bnnsr.nn.Conv2d;
 import bnnsr.nn.Elementwise;
 import bnnsr.nn.Layer;
 import bnnsr.nn.PixelShuffle;
-import bnnsr.tensor.ConvOps;
 import bnnsr.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -26,7 +24,8 @@ import java.util.Map;
  * the training forward's floats), binary convs through {@link BinaryConvOps#fast()}, and the float work around
  * them (BAM's accumulation and statistics, activations, XNOR's scale) through {@link EngineKernels}, fused but with
  * the training code's float operations: the output equals the training forward's bit for bit
- * ({@code ExportParityTest}). A ReLU that alone reads a binary conv's output runs in that conv's epilogue.
+ * ({@code ExportParityTest}). A ReLU that alone reads a binary conv's output runs in that conv's epilogue; the pixel
+ * shuffle and activation after an FP conv run in its epilogue too ({@link ConvStep}).
  * <p>
  * Buffers belong to the steps and are reused across calls of the same input size, so one instance serves one
  * caller at a time (create one per thread; they share nothing mutable but the thread pool). The returned tensor
@@ -63,8 +62,8 @@ public final class EngineModel {
     public EngineModel(PackedModel model) { this(model, true); }
 
     /**
-     * {@code fuseUnits} false runs each node of a BBCU unit as its own step (the unfused schedule, which the fused
-     * one must equal bit for bit: the tests' reference).
+     * {@code fuseUnits} false runs each node of a BBCU unit, and an FP conv's pixel shuffle and activation, as its
+     * own step (the unfused schedule, which the fused one must equal bit for bit: the tests' reference).
      */
     public EngineModel(PackedModel model, boolean fuseUnits) {
         this.model = model;
@@ -99,6 +98,14 @@ public final class EngineModel {
                 ins.add(other);
                 add(new BinaryStep(b, model, stats, pool, false, this, other), b, ins, a.out());
                 i++;
+                continue;
+            }
+            // an FP conv with the pixel shuffle and/or activation after it: one pass, from its output rows in cache
+            ConvPattern fp = fuseUnits ? ConvPattern.match(nodes, i, nodeReaders) : null;
+            if (fp != null) {
+                add(new ConvStep(fp.conv(), fp.r(), fp.act(), model, this), fp.conv(), fp.conv().inputs(), fp.out(),
+                        new BandRunner.Geometry(fp.r(), fp.conv().k() / 2));
+                i += fp.nodes() - 1;
                 continue;
             }
             UnitPattern unit = fuseUnits ? UnitPattern.match(nodes, i, nodeReaders) : null;
@@ -260,8 +267,8 @@ public final class EngineModel {
             int f = area.get(in) * gf;
             long inPerPixel = perPixel.get(in) / ((long) area.get(in) * area.get(in));     // bytes per pixel of in
             long channels4 = switch (n) {
-                case Node.Conv c -> 4L * c.cout();
-                // a fused upsampling unit's conv outputs C r^2 channels at r^2 fewer pixels than its output
+                // a fused upsampling conv or unit outputs C r^2 channels at r^2 fewer pixels than its output
+                case Node.Conv c -> 4L * c.cout() / ((long) gf * gf);
                 case Node.BinaryConv b -> 4L * b.cout() / ((long) gf * gf);
                 case Node.PixelShuffle p -> inPerPixel / ((long) p.r() * p.r());
                 default -> inPerPixel;
@@ -323,24 +330,7 @@ public final class EngineModel {
 
     private Step step(Node n) {
         return switch (n) {
-            case Node.Conv c -> {
-                // the nn Conv2d's float operations (its HWIO weights, the same ConvOps), with a pooled output
-                float[] hwio = new float[c.cout() * c.cin() * c.k() * c.k()];
-                Conv2d.oihwToHwio(model.floats(c.name() + ".weight"), hwio, c.cout(), c.cin(), c.k());
-                float[] bias = c.bias() ? model.floats(c.name() + ".bias") : null;
-                yield v -> {
-                    Tensor x = v.get(c.in());
-                    if (x.c != c.cin()) throw new IllegalArgumentException(c.name() + ": input has " + x.c + " channels, expected " + c.cin());
-                    if (rowTo >= 0 && placeIn != null) {
-                        ConvOps.get().forwardRowsInto(x, hwio, bias, c.k(), c.cout(), placeIn, placeShift, rowFrom, rowTo);
-                        return placed(x.w, c.cout());
-                    }
-                    Tensor y = pool.take(x.n, x.h, x.w, c.cout());
-                    if (rowTo < 0) ConvOps.get().forward(x, hwio, bias, c.k(), y);
-                    else ConvOps.get().forwardRows(x, hwio, bias, c.k(), y, rowFrom, rowTo);
-                    return y;
-                };
-            }
+            case Node.Conv c -> new ConvStep(c, 1, null, model, this);
             case Node.Activation a -> v -> {
                 Tensor x = v.get(a.in()), y = pool.take(x.n, x.h, x.w, x.c);
                 EngineKernels.activation(x, a.slope(), y);
