@@ -104,7 +104,8 @@ class TrainerTest {
         for (String row : curve.subList(1, curve.size())) {
             long it = Long.parseLong(row.split(",")[0]);
             assertTrue(it > last, "each logged iteration once, in order: " + curve);
-            if (it > 4) assertTrue(Double.parseDouble(row.split(",", -1)[5]) > atCheckpoint, "CPU time carries across --resume: " + row);
+            // log.csv rounds cpu_s to 0.1 s, and a tiny iteration may take less than 0.05 s of CPU
+            if (it > 4) assertTrue(Double.parseDouble(row.split(",", -1)[5]) >= atCheckpoint - 0.05, "CPU time carries across --resume: " + row);
             last = it;
         }
     }

@@ -216,20 +216,9 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         Job job = new Job(packed, w, accumulate ? Epilogue.FLOAT_ACCUMULATE : Epilogue.FLOAT, alpha, beta, null, null, y, null);
         int run = runPixels(w.coutPadded), h = x.h, p = w.k / 2;
         Parallel.forRange(x.n * h, (r0, r1) -> {
-            // each thread packs its rows and their halo (rows next to another thread's are packed by both, with
-            // the same bits) a row ahead of the conv: the float row is packed while the previous one's popcounts
-            // run, and a packed row is read by the conv while still in L1/L2 (packing the whole chunk first
-            // measured slower than separate pack and conv calls)
-            int packed0 = Math.max(r0 / h * h, r0 - p), end = Math.min(((r1 - 1) / h + 1) * h, r1 + p);
+            packRows(x, signs, packed, Math.max(r0 / h * h, r0 - p), Math.min(((r1 - 1) / h + 1) * h, r1 + p));
             Scratch sc = SCRATCH.get().ensure(run, w.coutPadded / 2);
-            for (int r = r0, done = packed0; r < r1; r++) {
-                int need = Math.min(end, r + p + 1);
-                if (need > done) {
-                    packRows(x, signs, packed, done, need);
-                    done = need;
-                }
-                row(job, r / h, r % h, run, sc);
-            }
+            for (int r = r0; r < r1; r++) row(job, r / h, r % h, run, sc);
         });
     }
 
