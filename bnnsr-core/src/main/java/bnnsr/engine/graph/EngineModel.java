@@ -276,7 +276,13 @@ public final class EngineModel {
             long bytes = channels4 * f * f;
             // packed input (and statistics) at the conv's input size
             long fi = f / gf;
-            if (n instanceof Node.BinaryConv b) kept += (PackedActivations.wordsFor(b.cin()) * 8L + 4L * b.sources().size()) * fi * fi;
+            if (steps.get(i) instanceof ChainStep c) {
+                // an LB chain keeps every member's packed input and statistics at the same size
+                for (ChainPattern.Member m : c.chain.members())
+                    kept += (PackedActivations.wordsFor(m.conv().cin()) * 8L + 4L * m.conv().sources().size()) * fi * fi;
+            } else if (n instanceof Node.BinaryConv b) {
+                kept += (PackedActivations.wordsFor(b.cin()) * 8L + 4L * b.sources().size()) * fi * fi;
+            }
             perPixel.put(outs.get(i), bytes);
             area.put(outs.get(i), f);
             live += bytes;
