@@ -22,9 +22,9 @@ import bnnsr.tensor.Tensor;
  * tensor, so they cannot live in a 1-2 MB L2 whatever their height (that would take column tiles too).
  * <p>
  * Small images are not streamed: when a whole-image run's live activations fit in {@link #WHOLE_BUDGET}, {@link
- * #stream} runs the image whole and hands its rows on in one go. The band schedule's costs (halo rows computed
- * twice, rows copied into and out of its per-tensor row stores) bought nothing there: a 320x180 frame streamed took
- * 1.5-1.9x the whole-image time. The output is the same either way (bit for bit at x2 and x4; at x3 the band
+ * #stream} runs the image whole and hands its rows on in one go. The band schedule's costs bought nothing there:
+ * a 320x180 frame streamed took 1.5-1.9x the whole-image time while rows were copied into and out of the row
+ * stores, and still 0.94-1.28x since steps write into them in place (halo packing, per-band parallel sections). The output is the same either way (bit for bit at x2 and x4; at x3 the band
  * schedule's bilinear weights may differ in the last bit, and the whole-image result is the reference).
  */
 public final class EngineNetwork implements InferenceNetwork {
