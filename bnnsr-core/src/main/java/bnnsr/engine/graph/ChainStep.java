@@ -83,14 +83,16 @@ final class ChainStep implements EngineModel.Step {
         // the input's statistic, unless this pass has it, is computed as its rows are packed for the first conv
         boolean[] computeX = {statistic && !cache.has(chain.x())};
         float[] xStat = statistic ? cache.buffer(chain.x(), x).data : null;
-        // in a band, the rows may go straight into the caller's row store (shifted by placeShift rows)
-        boolean place = owner.rowTo() >= 0 && owner.placeIn() != null;
-        Tensor y = place ? owner.placed(x.w, channels) : owner.take(x.n, x.h, x.w, channels);
-        int shift = place ? owner.placeShift() : 0;
+        // in a band, the rows may go straight into the caller's row store
+        EngineModel.Output o = owner.output(x.n, x.h, x.w, channels, 1);
+        Tensor y = o.tensor();
+        int shift = o.shift();
         float[] res = v.get(residual).data, extra = chain.addend() == null ? null : v.get(chain.addend()).data;
         int from = owner.rowTo() >= 0 ? owner.rowFrom() : 0, to = owner.rowTo() >= 0 ? owner.rowTo() : x.n * h;
         int rows = bandRows > 0 ? bandRows : Math.max(1, BAND_BYTES / (4 * rowFloats));
         BinaryConvOps ops = BinaryConvOps.fast();
+        float[][] xSrc = {x.data}, xStats = {xStat};
+        int[] xOrigin = new int[1];
         Parallel.forRange((to - from + rows - 1) / rows, (b0, b1) -> {
             float[][] buf = buffers(n, rows * rowFloats, rows * w);
             int packedTo = 0;
@@ -100,8 +102,7 @@ final class ChainStep implements EngineModel.Step {
                 int lo = Math.max(Math.max(r0 / h * h, r0 - p), packedTo), hi = Math.min(((r1 - 1) / h + 1) * h, r1 + p);
                 if (lo < hi) {
                     BinaryConstants k = constants[0];
-                    EngineKernels.accumulatePackRows(h, w, channels, new float[][] {x.data}, new int[1], k.s(), new float[][] {xStat}, computeX,
-                            k.signs(), packed[0], lo, hi);
+                    EngineKernels.accumulatePackRows(h, w, channels, xSrc, xOrigin, k.s(), xStats, computeX, k.signs(), packed[0], lo, hi);
                     packedTo = hi;
                 }
                 boolean[] statDone = new boolean[n];

@@ -61,12 +61,10 @@ final class ConvStep implements EngineModel.Step {
         ConvOps ops = ConvOps.get();
         boolean band = owner.rowTo() >= 0;
         if (r == 1 && !act) {
-            if (band && owner.placeIn() != null) {
-                ops.forwardRowsInto(x, hwio, bias, conv.k(), cout, owner.placeIn(), owner.placeShift(), owner.rowFrom(), owner.rowTo());
-                return owner.placed(x.w, cout);
-            }
-            Tensor y = owner.take(x.n, x.h, x.w, cout);
-            if (!band) ops.forward(x, hwio, bias, conv.k(), y);
+            EngineModel.Output o = owner.output(x.n, x.h, x.w, cout, 1);
+            Tensor y = o.tensor();
+            if (o.placed(owner)) ops.forwardRowsInto(x, hwio, bias, conv.k(), cout, y.data, o.shift(), owner.rowFrom(), owner.rowTo());
+            else if (!band) ops.forward(x, hwio, bias, conv.k(), y);
             else ops.forwardRows(x, hwio, bias, conv.k(), y, owner.rowFrom(), owner.rowTo());
             return y;
         }
@@ -75,12 +73,11 @@ final class ConvStep implements EngineModel.Step {
             from = owner.rowFrom() / r;
             to = (owner.rowTo() + r - 1) / r;
         }
-        // in a band, the rows may go straight into the caller's row store (shifted by placeShift rows) when they are
-        // whole conv rows' worth: the epilogue writes r rows per conv row, and must write no other row
-        boolean place = band && owner.placeIn() != null && owner.rowFrom() % r == 0 && owner.rowTo() % r == 0;
-        Tensor y = place ? owner.placed(x.w * r, c) : owner.take(x.n, x.h * r, x.w * r, c);
+        // in a band, the rows may go straight into the caller's row store (r rows per conv row)
+        EngineModel.Output o = owner.output(x.n, x.h * r, x.w * r, c, r);
+        Tensor y = o.tensor();
         float[] out = y.data;
-        int shift = place ? owner.placeShift() : 0;
+        int shift = o.shift();
         if (from * r + shift < 0 || (long) (to * r + shift) * x.w * r * c > out.length)
             throw new IllegalArgumentException(conv.name() + ": rows " + from * r + ".." + to * r + " shifted by " + shift + " do not fit the output array");
         ops.forwardEpilogue(x, hwio, bias, conv.k(), cout, from, to,

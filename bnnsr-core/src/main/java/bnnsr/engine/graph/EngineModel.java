@@ -194,9 +194,6 @@ public final class EngineModel {
     /** Step {@code i}'s row geometry (null: the band schedule cannot run it). */
     BandRunner.Geometry stepGeometry(int i) { return geometries.get(i); }
 
-    /** A step output buffer from this model's pool. */
-    Tensor take(int n, int h, int w, int c) { return pool.take(n, h, w, c); }
-
     /** The first output row the running step must compute (band use). */
     int rowFrom() { return rowFrom; }
 
@@ -233,13 +230,23 @@ public final class EngineModel {
         }
     }
 
-    /** The array offered to the running step for its output rows (band use), or null. */
-    float[] placeIn() { return placeIn; }
+    /** A tensor on {@link #placeIn} for a step that writes its rows there (its shape is nominal). */
+    private Tensor placed(int w, int c) { return new Tensor(1, Math.max(1, placeIn.length / (w * c)), w, c, placeIn); }
 
-    int placeShift() { return placeShift; }
+    /**
+     * Where the running step writes its n x h x w x c output: output row y at row y + shift of {@code tensor.data}.
+     * In a band with a row store offered, and the rows asked whole groups of {@code r} (a step that writes r output
+     * rows per computed row must write no other row there), that store ({@link #placed}, shift {@link #placeShift});
+     * else a pool buffer, shift 0.
+     */
+    record Output(Tensor tensor, int shift) {
+        boolean placed(EngineModel m) { return tensor.data == m.placeIn; }
+    }
 
-    /** What a step that wrote its rows into {@link #placeIn} returns: a tensor on that array (its shape is nominal). */
-    Tensor placed(int w, int c) { return new Tensor(1, Math.max(1, placeIn.length / (w * c)), w, c, placeIn); }
+    Output output(int n, int h, int w, int c, int r) {
+        if (rowTo >= 0 && placeIn != null && rowFrom % r == 0 && rowTo % r == 0) return new Output(placed(w, c), placeShift);
+        return new Output(pool.take(n, h, w, c), 0);
+    }
 
     void release(Tensor t) { pool.give(t); }
 
@@ -442,15 +449,14 @@ public final class EngineModel {
                 }
                 EngineKernels.accumulatePack(x0, sources, s, statistics, computeStat, signs, packed);
             }
-            // in a band, the rows may go straight into the caller's row store (shifted by placeShift rows)
-            boolean place = owner.rowTo >= 0 && owner.placeIn != null;
-            Tensor y = place ? owner.placed(x0.w, node.cout()) : pool.take(x0.n, x0.h, x0.w, node.cout());
-            int shift = place ? owner.placeShift : 0;
+            Output out = owner.output(x0.n, x0.h, x0.w, node.cout(), 1);
+            Tensor y = out.tensor();
+            int shift = out.shift();
             if (node.residual() != null) {
                 float[] res = v.get(node.residual()).data, extra = addend == null ? null : v.get(addend).data;
                 ops.convResidualRows(packed, weights, alpha, beta, res, extra, y.data, shift, owner.rowTo >= 0 ? owner.rowFrom : 0,
                         owner.rowTo >= 0 ? owner.rowTo : x0.n * x0.h);
-            } else if (place) ops.convRowsInto(packed, weights, alpha, beta, relu, y.data, shift, owner.rowFrom, owner.rowTo);
+            } else if (out.placed(owner)) ops.convRowsInto(packed, weights, alpha, beta, relu, y.data, shift, owner.rowFrom, owner.rowTo);
             else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
             else if (relu) ops.convRelu(packed, weights, alpha, beta, y);
             else ops.conv(packed, weights, alpha, beta, false, y);

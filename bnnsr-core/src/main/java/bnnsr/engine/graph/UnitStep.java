@@ -75,12 +75,12 @@ final class UnitStep implements EngineModel.Step {
             from = owner.rowFrom() / r;
             to = (owner.rowTo() + r - 1) / r;
         }
-        // in a band, the output rows may go straight into the caller's row store (shifted by placeShift rows) when
-        // they are whole input rows' worth: the epilogue writes r rows per input row, and must write no other row
-        boolean place = owner.rowTo() >= 0 && owner.placeIn() != null && owner.rowFrom() % r == 0 && owner.rowTo() % r == 0;
-        Tensor y = place ? owner.placed(x.w * r, channels) : owner.take(x.n, x.h * r, x.w * r, channels);
+        // in a band, the output rows may go straight into the caller's row store (r rows per input row)
+        EngineModel.Output o = owner.output(x.n, x.h * r, x.w * r, channels, r);
+        Tensor y = o.tensor();
         float[] out = y.data;
-        int shift = place ? owner.placeShift() : 0;
+        int shift = o.shift();
+        boolean place = o.placed(owner);
         boolean packNext = next != null && owner.rowTo() < 0;
         PackedActivations nextPacked = null;
         if (packNext) nextPacked = next.packed = PackedActivations.reuse(next.packed, y.n, y.h, y.w, next.channels, next.conv.k() / 2);
