@@ -140,6 +140,7 @@ public final class ImageReader {
             Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) throw new ImageFileException(file, "not a supported image (" + SUPPORTED + ")");
             javax.imageio.ImageReader reader = readers.next();
+            if ("bmp".equalsIgnoreCase(reader.getFormatName())) refuseEmbedded(file, in);
             // The JPEG decoder fills a truncated file with grey and only warns; such a file is corrupt for us.
             String[] truncated = {null};
             IIOReadWarningListener warnings = (src, warning) -> {
@@ -159,6 +160,29 @@ public final class ImageReader {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * A BMP may wrap a whole JPEG or PNG (compression 4 or 5, meant for printers); the JDK's reader then allocates
+     * the header's image size (up to 4 GB) before reading a byte of it, and decodes the inner image without our size
+     * check. No camera or editor writes these, so they are refused from the header.
+     */
+    private static void refuseEmbedded(Path file, ImageInputStream in) throws IOException {
+        byte[] h = new byte[34];
+        in.mark();
+        int n = 0;
+        try {
+            for (int k; n < h.length && (k = in.read(h, n, h.length - n)) > 0; ) n += k;
+        } finally {
+            in.reset();
+        }
+        if (n < h.length) return;                         // too short for a compression field: the reader will say
+        int dib = (h[14] & 255) | (h[15] & 255) << 8 | (h[16] & 255) << 16 | (h[17] & 255) << 24;
+        if (dib < 40) return;                             // OS/2 1.x header: no compression field
+        int compression = (h[30] & 255) | (h[31] & 255) << 8 | (h[32] & 255) << 16 | (h[33] & 255) << 24;
+        if (compression == 4 || compression == 5)
+            throw new ImageFileException(file, "BMP wrapping a " + (compression == 4 ? "JPEG" : "PNG")
+                    + " is not supported (save the image as a plain BMP, PNG or JPEG)");
     }
 
     private static void checkSize(Path file, javax.imageio.ImageReader reader) throws IOException {

@@ -112,6 +112,27 @@ class ImageIoTest {
         for (float v : jpg.data) assertEquals(0.5, v, 2 / 255.0);
     }
 
+    /**
+     * A BMP whose header says "compression 4 (an embedded JPEG) of 1.85 GB": the JDK's reader allocated the claimed
+     * size before reading (Jazzer found it as an out-of-memory in CI). Refused from the header, file or bytes.
+     */
+    @Test void bmpWrappingJpegOrPngIsRefusedBeforeItsClaimedSizeIsAllocated() throws IOException {
+        for (int compression : new int[] {4, 5}) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(80).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.put((byte) 'B').put((byte) 'M').putInt(80).putInt(0).putInt(54);
+            b.putInt(40).putInt(64).putInt(54).putShort((short) 1).putShort((short) 0).putInt(compression)
+                    .putInt(0x6e6e6b03);
+            Path f = Files.write(dir.resolve("wrapped" + compression + ".bmp"), b.array());
+            long before = Files.size(f);
+            ImageFileException e = assertThrows(ImageFileException.class, () -> ImageReader.read(f));
+            assertTrue(e.getMessage().contains(compression == 4 ? "wrapping a JPEG" : "wrapping a PNG"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+            ImageFileException m = assertThrows(ImageFileException.class, () -> ImageReader.read(b.array(), f));
+            assertEquals(e.getMessage(), m.getMessage());
+            assertEquals(before, Files.size(f));
+        }
+    }
+
     @Test void writeReplacesAtomicallyAndLeavesNoTemporaryFiles() throws IOException {
         Path f = dir.resolve("out.png");
         ImageWriter.writePng(random(3, 3, 3, 8, 1), f);
