@@ -3,6 +3,7 @@ package bnnsr.cli;
 import bnnsr.arch.Architectures;
 import bnnsr.cli.bench.LayerBench;
 import bnnsr.cli.bench.ModelBench;
+import bnnsr.engine.graph.EngineModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +36,8 @@ final class BenchEngineCommand implements Callable<Integer> {
     String lr;
     @Option(names = "--model-reps", defaultValue = "3", description = "timed runs per model, after one untimed unless --warmup 0 (default: ${DEFAULT-VALUE})")
     int modelReps;
+    @Option(names = "--steps", description = "also print each model's time per kind of engine step and its slowest steps")
+    boolean steps;
     @Mixin BenchCommand.Options common;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -78,6 +81,7 @@ final class BenchEngineCommand implements Callable<Integer> {
                 throw new UserException(e.getMessage());
             }
             printModels(results, lrSize, out);
+            if (steps) for (ModelBench.Result m : results) printSteps(m, out);
             for (ModelBench.Result m : results) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("arch", m.arch());
@@ -91,6 +95,16 @@ final class BenchEngineCommand implements Callable<Integer> {
                 row.put("popcount_ms", m.popcountMs());
                 row.put("stream_ms", m.streamMs());
                 row.put("band_ms", m.bandMs());
+                List<Map<String, Object>> stepRows = new ArrayList<>();
+                for (EngineModel.StepTime t : m.steps()) {
+                    Map<String, Object> st = new LinkedHashMap<>();
+                    st.put("out", t.out());
+                    st.put("node", t.node().getClass().getSimpleName());
+                    st.put("kind", t.kind());
+                    st.put("ms", t.ms());
+                    stepRows.add(st);
+                }
+                row.put("steps", stepRows);
                 row.put("lr", lrSize[0] + "x" + lrSize[1]);
                 rows.add(row);
             }
@@ -122,6 +136,28 @@ final class BenchEngineCommand implements Callable<Integer> {
         for (ModelBench.Result m : results)
             out.printf(Locale.ROOT, "| %-14s | %5d | %10.1f | %10.1f | %10.1f | %10.2fx | %,12d | %7.0f / %7.0f / %6.0f | %11.1f |%n", m.arch(), m.scale(),
                     m.ms(), m.streamMs(), m.bandMs(), m.ratioToFp(), m.bytes(), m.binaryMs(), m.fpConvMs(), m.otherMs(), m.popcountMs());
+        out.flush();
+    }
+
+    /** Slowest steps listed: enough to see where a model's time goes. */
+    private static final int SLOWEST = 10;
+
+    /** Per kind of step (BinaryStep, ChainStep, ConvStep, ...): count and total ms; then the slowest steps. */
+    static void printSteps(ModelBench.Result m, PrintWriter out) {
+        Map<String, double[]> kinds = new java.util.TreeMap<>();
+        for (EngineModel.StepTime t : m.steps()) {
+            double[] k = kinds.computeIfAbsent(t.kind(), x -> new double[2]);
+            k[0]++;
+            k[1] += t.ms();
+        }
+        out.printf(Locale.ROOT, "%nsteps of %s x%d (median of profiled runs):%n", m.arch(), m.scale());
+        for (Map.Entry<String, double[]> e : kinds.entrySet())
+            out.printf(Locale.ROOT, "  %-16s %4.0f steps %9.1f ms%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+        List<EngineModel.StepTime> slow = new ArrayList<>(m.steps());
+        slow.sort(java.util.Comparator.comparingDouble(EngineModel.StepTime::ms).reversed());
+        out.printf(Locale.ROOT, "  slowest:%n");
+        for (EngineModel.StepTime t : slow.subList(0, Math.min(SLOWEST, slow.size())))
+            out.printf(Locale.ROOT, "  %9.2f ms  %-12s %-14s -> %s%n", t.ms(), t.kind(), t.node().getClass().getSimpleName(), t.out());
         out.flush();
     }
 

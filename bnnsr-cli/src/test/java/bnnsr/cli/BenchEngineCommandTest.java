@@ -62,7 +62,7 @@ class BenchEngineCommandTest {
     @Test void benchesTheBbcuArchitectures(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("engine.json");
         int rc = run("bench", "engine", "--size", "8", "--channels", "8", "--warmup", "0", "--reps", "1", "--threads", "1", "--json", json.toString(),
-                "--models", "srresnet,srresnet-bbcu,bbcu-m", "--lr", "5x4", "--model-reps", "1");
+                "--models", "srresnet,srresnet-bbcu,bbcu-m", "--lr", "5x4", "--model-reps", "1", "--steps");
         assertEquals(0, rc, err.toString());
         JsonNode models = new ObjectMapper().readTree(json.toFile()).get("models");
         assertEquals(3, models.size());
@@ -79,6 +79,19 @@ class BenchEngineCommandTest {
         assertEquals(0.0, models.get(0).get("popcount_ms").asDouble(), models.get(0).toString());
         assertTrue(out.toString().contains("popcount ms"), out.toString());
         assertTrue(models.get(2).get("bytes").asLong() < 400_000, "packed bbcu-m: " + models.get(2));
+        // --steps: every step's time, which add up to the binary / FP conv / other split; BBCU's units are fused
+        for (JsonNode m : models) {
+            double sum = 0;
+            java.util.Set<String> kinds = new java.util.HashSet<>();
+            for (JsonNode st : m.get("steps")) {
+                sum += st.get("ms").asDouble();
+                kinds.add(st.get("kind").asText());
+            }
+            assertEquals(m.get("binary_ms").asDouble() + m.get("fp_conv_ms").asDouble() + m.get("other_ms").asDouble(), sum, 1e-6, m.toString());
+            assertTrue(kinds.contains("ConvStep"), kinds.toString());
+            assertTrue(out.toString().contains("steps of " + m.get("arch").asText() + " x4"), out.toString());
+        }
+        assertTrue(new java.util.HashSet<>(models.get(2).get("steps").findValuesAsText("kind")).contains("UnitStep"), models.get(2).toString());
     }
 
     /** {@code --version} says which popcount kernel this CPU got (vector or scalar, and why). */

@@ -5,6 +5,7 @@ import bnnsr.engine.Tiler;
 import bnnsr.engine.graph.BandRunner;
 import bnnsr.engine.graph.EngineModel;
 import bnnsr.engine.graph.Exporter;
+import bnnsr.engine.graph.Node;
 import bnnsr.engine.graph.PackedModel;
 import bnnsr.arch.Architectures;
 import bnnsr.arch.Model;
@@ -28,7 +29,7 @@ public final class ModelBench {
      * @param ms        median milliseconds per image
      * @param ratioToFp srresnet's ms / this model's ms (above 1: faster than the FP model), NaN without srresnet
      * @param bytes     packed model file size
-     * @param binaryMs  one profiled run: time in binary conv steps (accumulation, packing, popcount conv)
+     * @param binaryMs  profiled runs (each step's median): time in binary conv steps (accumulation, packing, popcount conv)
      * @param fpConvMs  the same run: time in FP conv steps
      * @param otherMs   the rest (activations, pixel shuffle, bilinear, adds)
      * @param popcountMs median time of the binary convs' popcount kernels alone (no packing, no float work): the
@@ -37,9 +38,11 @@ public final class ModelBench {
      *                  whole when it fits {@link EngineNetwork#WHOLE_BUDGET}, else in bands)
      * @param bandMs    median time of the same image forced through the band schedule ({@link BandRunner}), at the
      *                  band height {@code upscale} uses for its width
+     * @param steps     the profiled runs per step (its median), in schedule order
      */
     public record Result(String arch, int scale, double ms, double ratioToFp, long bytes,
-                         double binaryMs, double fpConvMs, double otherMs, double popcountMs, double streamMs, double bandMs) {}
+                         double binaryMs, double fpConvMs, double otherMs, double popcountMs, double streamMs, double bandMs,
+                         List<EngineModel.StepTime> steps) {}
 
     private ModelBench() {}
 
@@ -59,22 +62,42 @@ public final class ModelBench {
             PackedModel p = packed(arch, scale, 1);
             EngineModel engine = new EngineModel(p);
             double ms = 1e3 * timer.medianSeconds(() -> engine.forward(lr));
-            double[] split = engine.profile(lr);
-            boolean binary = p.nodes.stream().anyMatch(n -> n instanceof bnnsr.engine.graph.Node.BinaryConv);
+            List<EngineModel.StepTime> steps = medianSteps(engine, lr);
+            double[] split = new double[3];
+            for (EngineModel.StepTime t : steps)
+                split[t.node() instanceof Node.BinaryConv ? 0 : t.node() instanceof Node.Conv ? 1 : 2] += t.ms();
+            boolean binary = p.nodes.stream().anyMatch(n -> n instanceof Node.BinaryConv);
             double popcountMs = binary ? 1e3 * timer.medianSeconds(engine.popcountOnly()) : 0;
             EngineNetwork net = new EngineNetwork(p);
             double streamMs = 1e3 * timer.medianSeconds(() -> net.stream(lr, (slab, y0, from, to) -> {}, Tiler.Progress.NONE));
             BandRunner bands = new BandRunner(engine);
             double bandMs = 1e3 * timer.medianSeconds(() -> bands.run(lr, net.bandRows(lr.w), (slab, y0, from, to) -> {}, (done, total) -> {}));
-            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs, streamMs, bandMs));
+            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs, streamMs, bandMs, steps));
         }
         double fp = raw.stream().filter(r -> r.arch().equals("srresnet")).mapToDouble(Result::ms).findFirst().orElse(Double.NaN);
         List<Result> out = new ArrayList<>();
         for (Result r : raw)
             out.add(new Result(r.arch(), r.scale(), r.ms(), fp / r.ms(), r.bytes(), r.binaryMs(), r.fpConvMs(), r.otherMs(),
-                    r.popcountMs(), r.streamMs(), r.bandMs()));
+                    r.popcountMs(), r.streamMs(), r.bandMs(), r.steps()));
         return out;
     }
+
+    /** Profiled runs, each step's median of them (one run's split was noisy: the page faults of a first pass). */
+    static List<EngineModel.StepTime> medianSteps(EngineModel engine, Tensor lr) {
+        List<List<EngineModel.StepTime>> runs = new ArrayList<>();
+        for (int i = 0; i < PROFILED_RUNS; i++) runs.add(engine.profileSteps(lr));
+        List<EngineModel.StepTime> med = new ArrayList<>();
+        for (int s = 0; s < runs.getFirst().size(); s++) {
+            double[] ms = new double[PROFILED_RUNS];
+            for (int i = 0; i < PROFILED_RUNS; i++) ms[i] = runs.get(i).get(s).ms();
+            java.util.Arrays.sort(ms);
+            EngineModel.StepTime t = runs.getFirst().get(s);
+            med.add(new EngineModel.StepTime(t.out(), t.node(), t.kind(), ms[PROFILED_RUNS / 2]));
+        }
+        return med;
+    }
+
+    private static final int PROFILED_RUNS = 3;
 
     /** The size of the model's file, written to a temporary file and deleted. */
     static long fileBytes(PackedModel p) {

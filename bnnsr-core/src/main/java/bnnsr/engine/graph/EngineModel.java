@@ -144,11 +144,30 @@ public final class EngineModel {
      */
     public double[] profile(Tensor input) {
         double[] ms = new double[3];
-        run(input, ms);
+        for (StepTime t : profileSteps(input)) ms[t.node() instanceof Node.BinaryConv ? 0 : t.node() instanceof Node.Conv ? 1 : 2] += t.ms();
         return ms;
     }
 
-    private Tensor run(Tensor input, double[] ms) {
+    /**
+     * One step's time in a profiled forward: the tensor it outputs, the node whose geometry it has (a fused step:
+     * its conv), what kind of step runs it (BinaryStep, ChainStep, UnitStep, ConvStep, LayerStep, ...).
+     */
+    public record StepTime(String out, Node node, String kind, double ms) {}
+
+    /** A step's class name; a node run as its {@code nn} layer or a lambda is a "LayerStep". */
+    private static String kind(Step s) { return s.getClass().isHidden() || s.getClass().isAnonymousClass() ? "LayerStep" : s.getClass().getSimpleName(); }
+
+    /** One forward with each step timed, in schedule order (the output is the same as {@link #forward}'s). */
+    public List<StepTime> profileSteps(Tensor input) {
+        long[] ns = new long[steps.size()];
+        run(input, ns);
+        List<StepTime> times = new ArrayList<>();
+        for (int i = 0; i < ns.length; i++)
+            times.add(new StepTime(outs.get(i), stepNodes.get(i), kind(steps.get(i)), ns[i] * 1e-6));
+        return times;
+    }
+
+    private Tensor run(Tensor input, long[] ns) {
         if (input.c != PackedModel.IMAGE_CHANNELS) throw new IllegalArgumentException("expected " + PackedModel.IMAGE_CHANNELS + " channels, got " + input.shape());
         Map<String, Tensor> values = new HashMap<>();
         values.put(PackedModel.INPUT, input);
@@ -156,12 +175,9 @@ public final class EngineModel {
         pool.releaseAll();
         stats.newPass();
         for (int i = 0; i < steps.size(); i++) {
-            long t0 = ms == null ? 0 : System.nanoTime();
+            long t0 = ns == null ? 0 : System.nanoTime();
             Tensor y = steps.get(i).run(values);
-            if (ms != null) {
-                Node n = stepNodes.get(i);
-                ms[n instanceof Node.BinaryConv ? 0 : n instanceof Node.Conv ? 1 : 2] += (System.nanoTime() - t0) * 1e-6;
-            }
+            if (ns != null) ns[i] += System.nanoTime() - t0;
             values.put(outs.get(i), y);
             // the output is never released; a step that passes an input on adds its readers to the same buffer
             pending.merge(y, outs.get(i).equals(PackedModel.OUTPUT) ? 1 : readers.getOrDefault(outs.get(i), 0), Integer::sum);
