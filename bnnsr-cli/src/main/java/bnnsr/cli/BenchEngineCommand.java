@@ -95,6 +95,8 @@ final class BenchEngineCommand implements Callable<Integer> {
                 row.put("popcount_ms", m.popcountMs());
                 row.put("stream_ms", m.streamMs());
                 row.put("band_ms", m.bandMs());
+                row.put("band_binary_ms", m.bandBinaryMs());
+                row.put("band_popcount_ms", m.bandPopcountMs());
                 List<Map<String, Object>> stepRows = new ArrayList<>();
                 for (EngineModel.StepTime t : m.steps()) {
                     Map<String, Object> st = new LinkedHashMap<>();
@@ -127,15 +129,19 @@ final class BenchEngineCommand implements Callable<Integer> {
 
     static void printModels(List<ModelBench.Result> results, int[] lr, PrintWriter out) {
         out.printf(Locale.ROOT, "%nmodels: end to end on a %dx%d LR input: whole image, upscale's path (whole when it fits in memory,"
-                + " else streamed in bands) and forced into bands; one profiled run split into binary (fused BBCU units included) /"
-                + " FP conv / other steps; the binary convs' popcount kernels alone%n", lr[0], lr[1]);
-        out.printf(Locale.ROOT, "| %-14s | %5s | %10s | %10s | %10s | %11s | %12s | %24s | %11s |%n", "arch", "scale", "ms", "upscale", "banded",
-                "vs srresnet", "bytes", "binary / fp conv / other", "popcount ms");
-        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(16), "-".repeat(7), "-".repeat(12), "-".repeat(12), "-".repeat(12),
-                "-".repeat(13), "-".repeat(14), "-".repeat(26), "-".repeat(13));
+                + " else streamed in bands) and forced into bands; profiled runs (each step's median) split into binary (fused BBCU units"
+                + " included) / FP conv / other steps; the binary convs' popcount kernels alone, run after each profiled run, and the"
+                + " binary part over them; the same for the band schedule (binary part in bands over its popcount time)%n", lr[0], lr[1]);
+        out.printf(Locale.ROOT, "| %-14s | %5s | %10s | %10s | %10s | %11s | %12s | %24s | %11s | %10s | %21s |%n", "arch", "scale", "ms", "upscale", "banded",
+                "vs srresnet", "bytes", "binary / fp conv / other", "popcount ms", "binary/pop", "banded bin/pop");
+        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(16), "-".repeat(7), "-".repeat(12), "-".repeat(12), "-".repeat(12),
+                "-".repeat(13), "-".repeat(14), "-".repeat(26), "-".repeat(13), "-".repeat(12), "-".repeat(23));
         for (ModelBench.Result m : results)
-            out.printf(Locale.ROOT, "| %-14s | %5d | %10.1f | %10.1f | %10.1f | %10.2fx | %,12d | %7.0f / %7.0f / %6.0f | %11.1f |%n", m.arch(), m.scale(),
-                    m.ms(), m.streamMs(), m.bandMs(), m.ratioToFp(), m.bytes(), m.binaryMs(), m.fpConvMs(), m.otherMs(), m.popcountMs());
+            out.printf(Locale.ROOT, "| %-14s | %5d | %10.1f | %10.1f | %10.1f | %10.2fx | %,12d | %7.0f / %7.0f / %6.0f | %11.1f | %10s | %21s |%n", m.arch(), m.scale(),
+                    m.ms(), m.streamMs(), m.bandMs(), m.ratioToFp(), m.bytes(), m.binaryMs(), m.fpConvMs(), m.otherMs(), m.popcountMs(),
+                    m.popcountMs() > 0 ? String.format(Locale.ROOT, "%.2fx", m.binaryMs() / m.popcountMs()) : "-",
+                    m.bandPopcountMs() > 0 ? String.format(Locale.ROOT, "%.0f / %.1f = %.2fx", m.bandBinaryMs(), m.bandPopcountMs(),
+                            m.bandBinaryMs() / m.bandPopcountMs()) : "-");
         out.flush();
     }
 
@@ -144,18 +150,16 @@ final class BenchEngineCommand implements Callable<Integer> {
 
     /** Per kind of step (BinaryStep, ChainStep, ConvStep, ...): count and total ms; then the slowest steps. */
     static void printSteps(ModelBench.Result m, PrintWriter out) {
+        out.printf(Locale.ROOT, "%nsteps of %s x%d (median of profiled runs), whole image | in bands:%n", m.arch(), m.scale());
         Map<String, double[]> kinds = new java.util.TreeMap<>();
-        for (EngineModel.StepTime t : m.steps()) {
-            double[] k = kinds.computeIfAbsent(t.kind(), x -> new double[2]);
-            k[0]++;
-            k[1] += t.ms();
-        }
-        out.printf(Locale.ROOT, "%nsteps of %s x%d (median of profiled runs):%n", m.arch(), m.scale());
+        for (EngineModel.StepTime t : m.steps()) kinds.computeIfAbsent(t.kind(), x -> new double[3])[0]++;
+        for (EngineModel.StepTime t : m.steps()) kinds.get(t.kind())[1] += t.ms();
+        for (EngineModel.StepTime t : m.bandSteps()) kinds.computeIfAbsent(t.kind(), x -> new double[3])[2] += t.ms();
         for (Map.Entry<String, double[]> e : kinds.entrySet())
-            out.printf(Locale.ROOT, "  %-16s %4.0f steps %9.1f ms%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+            out.printf(Locale.ROOT, "  %-16s %4.0f steps %9.1f ms | %9.1f ms%n", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]);
         List<EngineModel.StepTime> slow = new ArrayList<>(m.steps());
         slow.sort(java.util.Comparator.comparingDouble(EngineModel.StepTime::ms).reversed());
-        out.printf(Locale.ROOT, "  slowest:%n");
+        out.printf(Locale.ROOT, "  slowest (whole image):%n");
         for (EngineModel.StepTime t : slow.subList(0, Math.min(SLOWEST, slow.size())))
             out.printf(Locale.ROOT, "  %9.2f ms  %-12s %-14s -> %s%n", t.ms(), t.kind(), t.node().getClass().getSimpleName(), t.out());
         out.flush();

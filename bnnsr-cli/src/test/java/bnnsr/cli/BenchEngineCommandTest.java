@@ -75,6 +75,8 @@ class BenchEngineCommandTest {
             assertTrue(models.get(i).get("popcount_ms").asDouble() > 0, models.get(i).toString());
             assertTrue(models.get(i).get("stream_ms").asDouble() > 0, models.get(i).toString());
             assertTrue(models.get(i).get("band_ms").asDouble() > 0, models.get(i).toString());
+            assertTrue(models.get(i).get("band_binary_ms").asDouble() > 0, models.get(i).toString());
+            assertTrue(models.get(i).get("band_popcount_ms").asDouble() > 0, models.get(i).toString());
         }
         assertEquals(0.0, models.get(0).get("popcount_ms").asDouble(), models.get(0).toString());
         assertTrue(out.toString().contains("popcount ms"), out.toString());

@@ -33,16 +33,21 @@ public final class ModelBench {
      * @param fpConvMs  the same run: time in FP conv steps
      * @param otherMs   the rest (activations, pixel shuffle, bilinear, adds)
      * @param popcountMs median time of the binary convs' popcount kernels alone (no packing, no float work): the
-     *                  floor of the binary part
+     *                  floor of the binary part, each run right after a profiled run
      * @param streamMs  median time of the same image through {@code upscale}'s path ({@link EngineNetwork#stream}:
      *                  whole when it fits {@link EngineNetwork#WHOLE_BUDGET}, else in bands)
      * @param bandMs    median time of the same image forced through the band schedule ({@link BandRunner}), at the
      *                  band height {@code upscale} uses for its width
      * @param steps     the profiled runs per step (its median), in schedule order
+     * @param bandBinaryMs the binary part in the band schedule (profiled as above, the same band height as bandMs):
+     *                  there the activations between binary steps stay in cache
+     * @param bandPopcountMs the popcount kernels alone (the whole image's), timed after each of those profiled runs
+     * @param bandSteps the band schedule's time per step (summed over bands, median of the profiled runs)
      */
     public record Result(String arch, int scale, double ms, double ratioToFp, long bytes,
                          double binaryMs, double fpConvMs, double otherMs, double popcountMs, double streamMs, double bandMs,
-                         List<EngineModel.StepTime> steps) {}
+                         List<EngineModel.StepTime> steps, double bandBinaryMs, double bandPopcountMs,
+                         List<EngineModel.StepTime> bandSteps) {}
 
     private ModelBench() {}
 
@@ -62,30 +67,50 @@ public final class ModelBench {
             PackedModel p = packed(arch, scale, 1);
             EngineModel engine = new EngineModel(p);
             double ms = 1e3 * timer.medianSeconds(() -> engine.forward(lr));
-            List<EngineModel.StepTime> steps = medianSteps(engine, lr);
-            double[] split = new double[3];
-            for (EngineModel.StepTime t : steps)
-                split[t.node() instanceof Node.BinaryConv ? 0 : t.node() instanceof Node.Conv ? 1 : 2] += t.ms();
             boolean binary = p.nodes.stream().anyMatch(n -> n instanceof Node.BinaryConv);
-            double popcountMs = binary ? 1e3 * timer.medianSeconds(engine.popcountOnly()) : 0;
+            double[] popcountMs = {0};
+            // the whole image's packed inputs (the forward above made them): the same work in either schedule
+            Runnable popcount = binary ? engine.popcountOnly() : null;
+            List<EngineModel.StepTime> steps = medianSteps(() -> engine.profileSteps(lr), popcount, popcountMs);
+            double[] split = split(steps);
             EngineNetwork net = new EngineNetwork(p);
             double streamMs = 1e3 * timer.medianSeconds(() -> net.stream(lr, (slab, y0, from, to) -> {}, Tiler.Progress.NONE));
             BandRunner bands = new BandRunner(engine);
             double bandMs = 1e3 * timer.medianSeconds(() -> bands.run(lr, net.bandRows(lr.w), (slab, y0, from, to) -> {}, (done, total) -> {}));
-            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs, streamMs, bandMs, steps));
+            double[] bandPopcountMs = {0};
+            List<EngineModel.StepTime> bandSteps = medianSteps(() -> bands.profileSteps(lr, net.bandRows(lr.w)), popcount, bandPopcountMs);
+            double bandBinaryMs = split(bandSteps)[0];
+            raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs[0], streamMs, bandMs, steps,
+                    bandBinaryMs, bandPopcountMs[0], bandSteps));
         }
         double fp = raw.stream().filter(r -> r.arch().equals("srresnet")).mapToDouble(Result::ms).findFirst().orElse(Double.NaN);
         List<Result> out = new ArrayList<>();
         for (Result r : raw)
             out.add(new Result(r.arch(), r.scale(), r.ms(), fp / r.ms(), r.bytes(), r.binaryMs(), r.fpConvMs(), r.otherMs(),
-                    r.popcountMs(), r.streamMs(), r.bandMs(), r.steps()));
+                    r.popcountMs(), r.streamMs(), r.bandMs(), r.steps(), r.bandBinaryMs(), r.bandPopcountMs(),
+                    r.bandSteps()));
         return out;
     }
 
-    /** Profiled runs, each step's median of them (one run's split was noisy: the page faults of a first pass). */
-    static List<EngineModel.StepTime> medianSteps(EngineModel engine, Tensor lr) {
+    /**
+     * Profiled runs, each step's median of them (one run's split was noisy: the page faults of a first pass), each
+     * run followed by one run of {@code popcount} (null: none), whose median goes to {@code popcountMs[0]}: the binary
+     * part and its popcount floor timed in the same minutes (these VMs have slow and fast spells that lasted longer
+     * than one model's bench; timed apart, their ratio moved by 1.8x between two runs of the same code).
+     */
+    static List<EngineModel.StepTime> medianSteps(java.util.function.Supplier<List<EngineModel.StepTime>> profiled, Runnable popcount,
+                                                  double[] popcountMs) {
         List<List<EngineModel.StepTime>> runs = new ArrayList<>();
-        for (int i = 0; i < PROFILED_RUNS; i++) runs.add(engine.profileSteps(lr));
+        double[] pop = new double[PROFILED_RUNS];
+        for (int i = 0; i < PROFILED_RUNS; i++) {
+            runs.add(profiled.get());
+            if (popcount == null) continue;
+            long t0 = System.nanoTime();
+            popcount.run();
+            pop[i] = (System.nanoTime() - t0) * 1e-6;
+        }
+        java.util.Arrays.sort(pop);
+        popcountMs[0] = pop[PROFILED_RUNS / 2];
         List<EngineModel.StepTime> med = new ArrayList<>();
         for (int s = 0; s < runs.getFirst().size(); s++) {
             double[] ms = new double[PROFILED_RUNS];
@@ -97,7 +122,14 @@ public final class ModelBench {
         return med;
     }
 
-    private static final int PROFILED_RUNS = 3;
+    private static final int PROFILED_RUNS = 5;
+
+    /** Milliseconds in binary conv steps, FP conv steps, the rest. */
+    static double[] split(List<EngineModel.StepTime> steps) {
+        double[] split = new double[3];
+        for (EngineModel.StepTime t : steps) split[t.node() instanceof Node.BinaryConv ? 0 : t.node() instanceof Node.Conv ? 1 : 2] += t.ms();
+        return split;
+    }
 
     /** The size of the model's file, written to a temporary file and deleted. */
     static long fileBytes(PackedModel p) {

@@ -95,7 +95,19 @@ public final class BandRunner {
      * Runs the model on {@code lr} (1 x h x w x 3) in bands of {@code bandRows} LR rows, handing every output row
      * to {@code sink} exactly once, top to bottom; {@code progress} is told after each band.
      */
-    public void run(Tensor lr, int bandRows, RowSink sink, Progress progress) {
+    public void run(Tensor lr, int bandRows, RowSink sink, Progress progress) { run(lr, bandRows, sink, progress, null); }
+
+    /**
+     * {@link #run} with each step's time over all bands, in schedule order as {@link EngineModel#profileSteps} gives
+     * it (the row bookkeeping between steps is in no step's time); the rows go nowhere.
+     */
+    public List<EngineModel.StepTime> profileSteps(Tensor lr, int bandRows) {
+        long[] ns = new long[steps];
+        run(lr, bandRows, (slab, y0, from, to) -> {}, (done, total) -> {}, ns);
+        return engine.stepTimes(ns);
+    }
+
+    private void run(Tensor lr, int bandRows, RowSink sink, Progress progress, long[] ns) {
         if (lr.n != 1 || lr.c != PackedModel.IMAGE_CHANNELS) throw new IllegalArgumentException("expected a 1 x h x w x 3 image, got " + lr.shape());
         if (bandRows < 1) throw new IllegalArgumentException("band rows must be >= 1, got " + bandRows);
         Map<String, Rows> stores = new HashMap<>();
@@ -144,8 +156,10 @@ public final class BandRunner {
                     Rows store = stores.get(o);
                     int keep = minNeeded(o, done, d);
                     if (store != null) store.prepare(d, hi * factor[i], keep);
+                    long t0 = ns == null ? 0 : System.nanoTime();
                     Tensor y = store == null ? engine.runStep(i, slabs, d - y0, e - y0)
                             : engine.runStep(i, slabs, d - y0, e - y0, store.data, y0 - store.lo);
+                    if (ns != null) ns[i] += System.nanoTime() - t0;
                     if (o.equals(PackedModel.OUTPUT)) {
                         sink.rows(y, y0, d, e);
                     } else if (store != null && y.data == store.data) {

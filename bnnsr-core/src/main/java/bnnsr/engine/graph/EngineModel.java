@@ -161,6 +161,11 @@ public final class EngineModel {
     public List<StepTime> profileSteps(Tensor input) {
         long[] ns = new long[steps.size()];
         run(input, ns);
+        return stepTimes(ns);
+    }
+
+    /** Nanoseconds per step as {@link StepTime}s. */
+    List<StepTime> stepTimes(long[] ns) {
         List<StepTime> times = new ArrayList<>();
         for (int i = 0; i < ns.length; i++)
             times.add(new StepTime(outs.get(i), stepNodes.get(i), kind(steps.get(i)), ns[i] * 1e-6));
@@ -327,19 +332,17 @@ public final class EngineModel {
      */
     public Runnable popcountOnly() {
         VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
-        List<BinaryStep> binary = new ArrayList<>();
-        List<UnitStep> units = new ArrayList<>();
-        List<ChainStep> chains = new ArrayList<>();
+        // the packed inputs as they are now: a later run in bands replaces the steps' buffers with band-sized ones
+        List<PackedActivations> inputs = new ArrayList<>();
+        List<PackedWeights> weights = new ArrayList<>();
         for (Step s : steps) {
-            if (s instanceof BinaryStep b && b.packed != null) binary.add(b);
-            if (s instanceof UnitStep u && u.packed != null) units.add(u);
-            if (s instanceof ChainStep c && c.packed[0] != null) chains.add(c);
+            if (s instanceof BinaryStep b && b.packed != null) { inputs.add(b.packed); weights.add(b.weights); }
+            if (s instanceof UnitStep u && u.packed != null) { inputs.add(u.packed); weights.add(u.weights()); }
+            if (s instanceof ChainStep c && c.packed[0] != null)
+                for (int i = 0; i < c.convs.length; i++) { inputs.add(c.packed[i]); weights.add(c.constants[i].weights()); }
         }
         return () -> {
-            for (BinaryStep b : binary) kernel.convKernelOnly(b.packed, b.weights);
-            for (UnitStep u : units) kernel.convKernelOnly(u.packed, u.weights());
-            for (ChainStep c : chains)
-                for (int i = 0; i < c.convs.length; i++) kernel.convKernelOnly(c.packed[i], c.constants[i].weights());
+            for (int i = 0; i < inputs.size(); i++) kernel.convKernelOnly(inputs.get(i), weights.get(i));
         };
     }
 
