@@ -10,6 +10,12 @@ import java.util.concurrent.RecursiveAction;
 public final class Parallel {
     private static volatile int threads = Integer.getInteger("bnnsr.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool = new ForkJoinPool(threads);
+    /** {@link #forRange}'s fast path (see {@link SpinTeam}); the pool serves {@link #forEach} and concurrent callers. */
+    private static volatile SpinTeam team = new SpinTeam(threads);
+    private static volatile boolean spinning = !"false".equals(System.getProperty("bnnsr.spin"));
+
+    /** Whether {@link #forRange} uses its spinning workers (true unless -Dbnnsr.spin=false; benchmarks compare). */
+    public static void setSpinning(boolean on) { spinning = on; }
 
     private Parallel() {}
 
@@ -20,9 +26,12 @@ public final class Parallel {
         if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
         if (n == threads) return;
         ForkJoinPool old = pool;
+        SpinTeam oldTeam = team;
         pool = new ForkJoinPool(n);
+        team = new SpinTeam(n);
         threads = n;
         old.shutdown();
+        oldTeam.shutdown();
     }
 
     /** A body run over the half-open index range [from, to). */
@@ -40,6 +49,8 @@ public final class Parallel {
             for (int i = 0; i < k; i++) body.run(Chunks.start(n, k, i), Chunks.start(n, k, i + 1));
             return;
         }
+        SpinTeam t = team;
+        if (spinning && k <= threads && t.run(n, k, body)) return;
         RecursiveAction[] tasks = new RecursiveAction[k];
         for (int i = 0; i < k; i++) {
             final int a = Chunks.start(n, k, i), b = Chunks.start(n, k, i + 1);
@@ -88,7 +99,7 @@ public final class Parallel {
     }
 
     private static boolean inPool() {
-        return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread t && t.getPool() == pool;
+        return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread t && t.getPool() == pool || team.inside();
     }
 
 }
