@@ -44,6 +44,16 @@ public final class Tensor {
 
     public Tensor copy() { return new Tensor(n, h, w, c, Arrays.copyOf(data, size())); }
 
+    /**
+     * Checks that rows [rowFrom, rowTo) of {@code rowFloats} floats each, written at row {@code row + shift} (a band
+     * schedule's row store keeps rows where its readers want them), fit an array of {@code length} floats; else
+     * {@code what + " " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array"}.
+     */
+    public static void checkShiftedRows(String what, int rowFrom, int rowTo, int shift, long rowFloats, int length) {
+        if (rowFrom + shift < 0 || (rowTo + shift) * rowFloats > length)
+            throw new IllegalArgumentException(what + " " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+    }
+
     /** Returns {@code t} when it already has this shape, else a new tensor: the reuse idiom for layer buffers. */
     public static Tensor reuse(Tensor t, int n, int h, int w, int c) {
         return t != null && t.hasShape(n, h, w, c) ? t : new Tensor(n, h, w, c);

@@ -80,8 +80,7 @@ public final class VectorConvOps implements ConvOps {
         checkKernel(x.c, cout, k, w, "forward");
         if (bias != null && bias.length < cout) throw new IllegalArgumentException("bias shorter than " + cout);
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
-        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * cout > out.length)
-            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        Tensor.checkShiftedRows("rows", rowFrom, rowTo, shift, (long) x.w * cout, out.length);
         if (out == x.data) throw new IllegalArgumentException("forward: input and output share their data");
         conv(workspaces.get(), x, w, bias, k, cout, out, shift, null, rowFrom, rowTo);
     }

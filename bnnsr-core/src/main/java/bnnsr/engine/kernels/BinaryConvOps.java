@@ -90,8 +90,7 @@ public interface BinaryConvOps {
         long size = (long) x.n * x.h * x.w * w.cout;
         if (res.length < size || extra != null && extra.length < size)
             throw new IllegalArgumentException("residual conv: tensors shorter than " + size + " floats");
-        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * w.cout > out.length)
-            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        Tensor.checkShiftedRows("rows", rowFrom, rowTo, shift, (long) x.w * w.cout, out.length);
     }
 
     /** Argument checks of {@link #convBand} shared by the implementations. */

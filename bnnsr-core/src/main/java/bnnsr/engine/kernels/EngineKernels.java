@@ -30,7 +30,6 @@ public final class EngineKernels {
 
     private EngineKernels() {}
 
-
     /** e[p] = (float) (sum_c |a[p, c]| / c), the sum in double in channel order. */
     public static void meanAbs(Tensor a, Tensor e) {
         Parallel.forRange(a.n * a.h * a.w, (p0, p1) -> meanAbs(a.data, a.c, p0, p1, e.data));
@@ -210,13 +209,8 @@ public final class EngineKernels {
         float[] in = x.data, out = y.data;
         int size = x.size();
         Parallel.forRange((size + L - 1) / L, (v0, v1) -> {
-            int from = v0 * L, to = Math.min(size, v1 * L), i = from;
-            for (; i + L <= to; i += L) {
-                FloatVector v = FloatVector.fromArray(S, in, i);
-                FloatVector r = slope == 0f ? v.max(0f) : v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f));
-                r.intoArray(out, i);
-            }
-            for (; i < to; i++) out[i] = slope == 0f ? Math.max(in[i], 0f) : in[i] > 0 ? in[i] : in[i] * slope;
+            int from = v0 * L, to = Math.min(size, v1 * L);
+            ShuffleActivation.activate(in, from, out, from, to - from, true, slope);
         });
     }
 }

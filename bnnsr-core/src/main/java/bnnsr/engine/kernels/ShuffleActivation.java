@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * high-resolution tensor). The conv's output channels are in shuffle-major order ({@link UnitEpilogue#shuffleMajor}:
  * the conv's weights are permuted at load), so the r output pixels (i, j = 0..r-1) that one conv pixel gives to
  * output row i are one contiguous run of r C floats on both sides: plain vector loads and stores. The activation
- * is {@link EngineKernels#activation}'s expression, so the values equal the unfused steps' bit for bit
+ * is {@link #activate}, which {@link EngineKernels#activation} runs too, so the values equal the unfused steps' bit for bit
  * ({@code ShuffleActivationTest} against the {@code nn} layers).
  */
 public final class ShuffleActivation {
@@ -41,7 +41,10 @@ public final class ShuffleActivation {
         }
     }
 
-    /** out[o + j] = activation(in[i + j]) for j in [0, len), or a copy when not {@code act}. */
+    /**
+     * out[o + j] = activation(in[i + j]) for j in [0, len): ReLU ({@code Math.max(v, 0)}) for slope 0, else
+     * LeakyReLU ({@code v > 0 ? v : v * slope}), without branches; a copy when not {@code act}.
+     */
     static void activate(float[] in, int i, float[] out, int o, int len, boolean act, float slope) {
         if (!act) {
             System.arraycopy(in, i, out, o, len);

@@ -171,8 +171,7 @@ public final class VectorBinaryConvOps implements BinaryConvOps {
         BinaryConvOps.checkConv(x, w);
         BinaryConvOps.checkEpilogue(w, alpha, beta);
         if (x.n != 1 || rowFrom < 0 || rowTo > x.h || rowFrom > rowTo) throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " of " + x.shape());
-        if (rowFrom + shift < 0 || (long) (rowTo + shift) * x.w * w.cout > out.length)
-            throw new IllegalArgumentException("rows " + rowFrom + ".." + rowTo + " shifted by " + shift + " do not fit the output array");
+        Tensor.checkShiftedRows("rows", rowFrom, rowTo, shift, (long) x.w * w.cout, out.length);
         // the epilogue writes stacked row r at row r - outRow0 of its array
         run(new Job(x, w, w.interleaved(), wordOffsets(x, w), relu ? Epilogue.FLOAT_RELU : Epilogue.FLOAT, alpha, beta, null, null, out, null, -shift,
                 null, null),
