@@ -152,8 +152,11 @@ final class BenchEngineCommand implements Callable<Integer> {
     static void printSteps(ModelBench.Result m, PrintWriter out) {
         out.printf(Locale.ROOT, "%nsteps of %s x%d (median of profiled runs), whole image | in bands:%n", m.arch(), m.scale());
         Map<String, double[]> kinds = new java.util.TreeMap<>();
-        for (EngineModel.StepTime t : m.steps()) kinds.computeIfAbsent(t.kind(), x -> new double[3])[0]++;
-        for (EngineModel.StepTime t : m.steps()) kinds.get(t.kind())[1] += t.ms();
+        for (EngineModel.StepTime t : m.steps()) {
+            double[] k = kinds.computeIfAbsent(t.kind(), x -> new double[3]);
+            k[0]++;
+            k[1] += t.ms();
+        }
         for (EngineModel.StepTime t : m.bandSteps()) kinds.computeIfAbsent(t.kind(), x -> new double[3])[2] += t.ms();
         for (Map.Entry<String, double[]> e : kinds.entrySet())
             out.printf(Locale.ROOT, "  %-16s %4.0f steps %9.1f ms | %9.1f ms%n", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]);

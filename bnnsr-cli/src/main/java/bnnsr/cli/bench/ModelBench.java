@@ -47,7 +47,12 @@ public final class ModelBench {
     public record Result(String arch, int scale, double ms, double ratioToFp, long bytes,
                          double binaryMs, double fpConvMs, double otherMs, double popcountMs, double streamMs, double bandMs,
                          List<EngineModel.StepTime> steps, double bandBinaryMs, double bandPopcountMs,
-                         List<EngineModel.StepTime> bandSteps) {}
+                         List<EngineModel.StepTime> bandSteps) {
+        Result withRatioToFp(double ratio) {
+            return new Result(arch, scale, ms, ratio, bytes, binaryMs, fpConvMs, otherMs, popcountMs, streamMs, bandMs, steps, bandBinaryMs,
+                    bandPopcountMs, bandSteps);
+        }
+    }
 
     private ModelBench() {}
 
@@ -72,24 +77,20 @@ public final class ModelBench {
             // the whole image's packed inputs (the forward above made them): the same work in either schedule
             Runnable popcount = binary ? engine.popcountOnly() : null;
             List<EngineModel.StepTime> steps = medianSteps(() -> engine.profileSteps(lr), popcount, popcountMs);
-            double[] split = split(steps);
+            double[] split = EngineModel.split(steps);
             EngineNetwork net = new EngineNetwork(p);
             double streamMs = 1e3 * timer.medianSeconds(() -> net.stream(lr, (slab, y0, from, to) -> {}, Tiler.Progress.NONE));
             BandRunner bands = new BandRunner(engine);
-            double bandMs = 1e3 * timer.medianSeconds(() -> bands.run(lr, net.bandRows(lr.w), (slab, y0, from, to) -> {}, (done, total) -> {}));
+            int bandRows = net.bandRows(lr.w);
+            double bandMs = 1e3 * timer.medianSeconds(() -> bands.run(lr, bandRows, (slab, y0, from, to) -> {}, (done, total) -> {}));
             double[] bandPopcountMs = {0};
-            List<EngineModel.StepTime> bandSteps = medianSteps(() -> bands.profileSteps(lr, net.bandRows(lr.w)), popcount, bandPopcountMs);
-            double bandBinaryMs = split(bandSteps)[0];
+            List<EngineModel.StepTime> bandSteps = medianSteps(() -> bands.profileSteps(lr, bandRows), popcount, bandPopcountMs);
+            double bandBinaryMs = EngineModel.split(bandSteps)[0];
             raw.add(new Result(arch, scale, ms, Double.NaN, fileBytes(p), split[0], split[1], split[2], popcountMs[0], streamMs, bandMs, steps,
                     bandBinaryMs, bandPopcountMs[0], bandSteps));
         }
         double fp = raw.stream().filter(r -> r.arch().equals("srresnet")).mapToDouble(Result::ms).findFirst().orElse(Double.NaN);
-        List<Result> out = new ArrayList<>();
-        for (Result r : raw)
-            out.add(new Result(r.arch(), r.scale(), r.ms(), fp / r.ms(), r.bytes(), r.binaryMs(), r.fpConvMs(), r.otherMs(),
-                    r.popcountMs(), r.streamMs(), r.bandMs(), r.steps(), r.bandBinaryMs(), r.bandPopcountMs(),
-                    r.bandSteps()));
-        return out;
+        return raw.stream().map(r -> r.withRatioToFp(fp / r.ms())).toList();
     }
 
     /**
@@ -123,13 +124,6 @@ public final class ModelBench {
     }
 
     private static final int PROFILED_RUNS = 5;
-
-    /** Milliseconds in binary conv steps, FP conv steps, the rest. */
-    static double[] split(List<EngineModel.StepTime> steps) {
-        double[] split = new double[3];
-        for (EngineModel.StepTime t : steps) split[t.node() instanceof Node.BinaryConv ? 0 : t.node() instanceof Node.Conv ? 1 : 2] += t.ms();
-        return split;
-    }
 
     /** The size of the model's file, written to a temporary file and deleted. */
     static long fileBytes(PackedModel p) {

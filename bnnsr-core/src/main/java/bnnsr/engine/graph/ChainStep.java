@@ -38,6 +38,11 @@ final class ChainStep implements EngineModel.Step {
     final PackedActivations[] packed;
     private final boolean[] relu;
     private final int[][] sources;
+    /**
+     * Per member and source: whether this member computes the source's statistic in a band, the first member that
+     * reads an intermediate (the chain's input has its statistic from the cache or the first conv's packing).
+     */
+    private final boolean[][] computes;
     private final int channels;
     private final String residual;
     private final MeanAbsCache cache;
@@ -65,6 +70,16 @@ final class ChainStep implements EngineModel.Step {
         }
         channels = convs[0].cin();
         residual = convs[n - 1].residual();
+        computes = new boolean[n][];
+        boolean[] read = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            computes[i] = new boolean[sources[i].length];
+            for (int s = 0; s < sources[i].length; s++) {
+                int t = sources[i][s] - 1;
+                computes[i][s] = t >= 0 && !read[t];
+                if (t >= 0) read[t] = true;
+            }
+        }
     }
 
     /** The tensors the step reads: the chain's input, the residual, the add's other operand. */
@@ -88,13 +103,28 @@ final class ChainStep implements EngineModel.Step {
         Tensor y = o.tensor();
         int shift = o.shift();
         float[] res = v.get(residual).data, extra = chain.addend() == null ? null : v.get(chain.addend()).data;
-        int from = owner.rowTo() >= 0 ? owner.rowFrom() : 0, to = owner.rowTo() >= 0 ? owner.rowTo() : x.n * h;
+        EngineModel.Rows all = owner.inputRows(x.n * h, 1);
+        int from = all.from(), to = all.to();
         int rows = bandRows > 0 ? bandRows : Math.max(1, BAND_BYTES / (4 * rowFloats));
         BinaryConvOps ops = BinaryConvOps.fast();
         float[][] xSrc = {x.data}, xStats = {xStat};
         int[] xOrigin = new int[1];
         Parallel.forRange((to - from + rows - 1) / rows, (b0, b1) -> {
             float[][] buf = buffers(n, rows * rowFloats, rows * w);
+            // each member's sources and statistics: the chain's input whole, intermediates in this thread's band buffers
+            float[][][] src = new float[n][][], stat = new float[n][][];
+            int[][] origin = new int[n][];
+            for (int i = 1; i < n; i++) {
+                int[] si = sources[i];
+                src[i] = new float[si.length][];
+                stat[i] = new float[si.length][];
+                origin[i] = new int[si.length];
+                for (int s = 0; s < si.length; s++) {
+                    int t = si[s] - 1;
+                    src[i][s] = t < 0 ? x.data : buf[t];
+                    stat[i][s] = t < 0 ? xStat : buf[n + t];
+                }
+            }
             int packedTo = 0;
             for (int b = b0; b < b1; b++) {
                 int r0 = from + b * rows, r1 = Math.min(to, r0 + rows);
@@ -105,24 +135,11 @@ final class ChainStep implements EngineModel.Step {
                     EngineKernels.accumulatePackRows(h, w, channels, xSrc, xOrigin, k.s(), xStats, computeX, k.signs(), packed[0], lo, hi);
                     packedTo = hi;
                 }
-                boolean[] statDone = new boolean[n];
                 for (int i = 0; i < n; i++) {
                     BinaryConstants k = constants[i];
                     if (i > 0) {
-                        int[] si = sources[i];
-                        float[][] src = new float[si.length][], stat = new float[si.length][];
-                        int[] origin = new int[si.length];
-                        boolean[] compute = new boolean[si.length];
-                        for (int s = 0; s < si.length; s++) {
-                            int t = si[s] - 1;
-                            src[s] = t < 0 ? x.data : buf[t];
-                            stat[s] = t < 0 ? xStat : buf[n + t];
-                            origin[s] = t < 0 ? 0 : r0 * w;
-                            // an intermediate's statistic: computed by the first member that reads it in this band
-                            compute[s] = t >= 0 && !statDone[t];
-                            if (t >= 0 && statistic) statDone[t] = true;
-                        }
-                        EngineKernels.accumulatePackRows(h, w, channels, src, origin, k.s(), stat, compute, k.signs(), packed[i], r0, r1);
+                        for (int s = 0; s < sources[i].length; s++) origin[i][s] = sources[i][s] == 0 ? 0 : r0 * w;
+                        EngineKernels.accumulatePackRows(h, w, channels, src[i], origin[i], k.s(), stat[i], computes[i], k.signs(), packed[i], r0, r1);
                     }
                     if (i < n - 1) ops.convBand(packed[i], k.weights(), k.alpha(), k.beta(), relu[i], buf[i], r0, r1);
                     else ops.convResidualRows(packed[i], k.weights(), k.alpha(), k.beta(), res, extra, y.data, shift, r0, r1);

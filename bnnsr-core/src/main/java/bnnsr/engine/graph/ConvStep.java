@@ -68,18 +68,14 @@ final class ConvStep implements EngineModel.Step {
             else ops.forwardRows(x, hwio, bias, conv.k(), y, owner.rowFrom(), owner.rowTo());
             return y;
         }
-        int from = 0, to = x.n * x.h, c = cout / (r * r);
-        if (band) {     // the conv rows of the output rows to keep
-            from = owner.rowFrom() / r;
-            to = (owner.rowTo() + r - 1) / r;
-        }
+        EngineModel.Rows rows = owner.inputRows(x.n * x.h, r);      // in a band: the conv rows of the output rows to keep
+        int from = rows.from(), to = rows.to(), c = cout / (r * r);
         // in a band, the rows may go straight into the caller's row store (r rows per conv row)
         EngineModel.Output o = owner.output(x.n, x.h * r, x.w * r, c, r);
         Tensor y = o.tensor();
         float[] out = y.data;
         int shift = o.shift();
-        if (from * r + shift < 0 || (long) (to * r + shift) * x.w * r * c > out.length)
-            throw new IllegalArgumentException(conv.name() + ": rows " + from * r + ".." + to * r + " shifted by " + shift + " do not fit the output array");
+        Tensor.checkShiftedRows(conv.name() + ": rows", from * r, to * r, shift, (long) x.w * r * c, out.length);
         ops.forwardEpilogue(x, hwio, bias, conv.k(), cout, from, to,
                 (buf, off, row, x0, x1) -> ShuffleActivation.rows(buf, off, cout, r, act, slope, row, x0, x1, out, x.w, shift));
         return y;

@@ -139,20 +139,20 @@ public final class EngineModel {
     public Tensor forward(Tensor input) { return run(input, null); }
 
     /**
-     * One forward with each step timed: milliseconds in binary conv steps, in FP conv steps, and in the rest
-     * (for the benchmark's breakdown; the output is the same as {@link #forward}'s).
-     */
-    public double[] profile(Tensor input) {
-        double[] ms = new double[3];
-        for (StepTime t : profileSteps(input)) ms[t.node() instanceof Node.BinaryConv ? 0 : t.node() instanceof Node.Conv ? 1 : 2] += t.ms();
-        return ms;
-    }
-
-    /**
      * One step's time in a profiled forward: the tensor it outputs, the node whose geometry it has (a fused step:
      * its conv), what kind of step runs it (BinaryStep, ChainStep, UnitStep, ConvStep, LayerStep, ...).
      */
     public record StepTime(String out, Node node, String kind, double ms) {}
+
+    /**
+     * Milliseconds in binary conv steps (a fused unit or LB block included), in FP conv steps, and in the rest: the
+     * benchmark's breakdown of {@link #profileSteps}.
+     */
+    public static double[] split(List<StepTime> steps) {
+        double[] ms = new double[3];
+        for (StepTime t : steps) ms[t.node() instanceof Node.BinaryConv ? 0 : t.node() instanceof Node.Conv ? 1 : 2] += t.ms();
+        return ms;
+    }
 
     /** A step's class name; a node run as its {@code nn} layer or a lambda is a "LayerStep". */
     private static String kind(Step s) { return s.getClass().isHidden() || s.getClass().isAnonymousClass() ? "LayerStep" : s.getClass().getSimpleName(); }
@@ -217,6 +217,15 @@ public final class EngineModel {
 
     /** The first output row the running step must compute (band use). */
     int rowFrom() { return rowFrom; }
+
+    /** Rows [from, to) of a step's input (images stacked). */
+    record Rows(int from, int to) {}
+
+    /**
+     * The input rows the running step computes, its output having {@code r} rows per input row and its input
+     * {@code stacked} rows: in a band, those whose output rows it must keep; else all.
+     */
+    Rows inputRows(int stacked, int r) { return rowTo < 0 ? new Rows(0, stacked) : new Rows(rowFrom / r, (rowTo + r - 1) / r); }
 
     /** The end of the output rows the running step must compute, -1 meaning all (a whole-image run). */
     int rowTo() { return rowTo; }
@@ -333,16 +342,9 @@ public final class EngineModel {
     public Runnable popcountOnly() {
         VectorBinaryConvOps kernel = (VectorBinaryConvOps) BinaryConvOps.fast();
         // the packed inputs as they are now: a later run in bands replaces the steps' buffers with band-sized ones
-        List<PackedActivations> inputs = new ArrayList<>();
-        List<PackedWeights> weights = new ArrayList<>();
-        for (Step s : steps) {
-            if (s instanceof BinaryStep b && b.packed != null) { inputs.add(b.packed); weights.add(b.weights); }
-            if (s instanceof UnitStep u && u.packed != null) { inputs.add(u.packed); weights.add(u.weights()); }
-            if (s instanceof ChainStep c && c.packed[0] != null)
-                for (int i = 0; i < c.convs.length; i++) { inputs.add(c.packed[i]); weights.add(c.constants[i].weights()); }
-        }
+        List<BinaryInput> inputs = binaryInputs().stream().filter(b -> b.packed() != null).toList();
         return () -> {
-            for (int i = 0; i < inputs.size(); i++) kernel.convKernelOnly(inputs.get(i), weights.get(i));
+            for (BinaryInput b : inputs) kernel.convKernelOnly(b.packed(), b.weights());
         };
     }
 
@@ -351,13 +353,23 @@ public final class EngineModel {
      * training forward's signs); null for an unknown name. Valid until the next forward.
      */
     public PackedActivations packedInput(String binaryConv) {
-        for (Step s : steps) {
-            if (s instanceof BinaryStep b && b.node.name().equals(binaryConv)) return b.packed;
-            if (s instanceof UnitStep u && u.conv.name().equals(binaryConv)) return u.packed;
-            if (s instanceof ChainStep c)
-                for (int i = 0; i < c.convs.length; i++) if (c.convs[i].name().equals(binaryConv)) return c.packed[i];
-        }
+        for (BinaryInput b : binaryInputs()) if (b.conv().equals(binaryConv)) return b.packed();
         return null;
+    }
+
+    /** A binary conv of the schedule: its node's name, its packed input of the last run (or null), its weights. */
+    private record BinaryInput(String conv, PackedActivations packed, PackedWeights weights) {}
+
+    /** Every binary conv's, in schedule order, whichever kind of step runs it. */
+    private List<BinaryInput> binaryInputs() {
+        List<BinaryInput> all = new ArrayList<>();
+        for (Step s : steps) {
+            if (s instanceof BinaryStep b) all.add(new BinaryInput(b.node.name(), b.packed, b.weights));
+            if (s instanceof UnitStep u) all.add(new BinaryInput(u.conv.name(), u.packed, u.weights()));
+            if (s instanceof ChainStep c)
+                for (int i = 0; i < c.convs.length; i++) all.add(new BinaryInput(c.convs[i].name(), c.packed[i], c.constants[i].weights()));
+        }
+        return all;
     }
 
     private Step step(Node n) {
@@ -473,8 +485,8 @@ public final class EngineModel {
             int shift = out.shift();
             if (node.residual() != null) {
                 float[] res = v.get(node.residual()).data, extra = addend == null ? null : v.get(addend).data;
-                ops.convResidualRows(packed, weights, alpha, beta, res, extra, y.data, shift, owner.rowTo >= 0 ? owner.rowFrom : 0,
-                        owner.rowTo >= 0 ? owner.rowTo : x0.n * x0.h);
+                Rows rows = owner.inputRows(x0.n * x0.h, 1);
+                ops.convResidualRows(packed, weights, alpha, beta, res, extra, y.data, shift, rows.from(), rows.to());
             } else if (out.placed(owner)) ops.convRowsInto(packed, weights, alpha, beta, relu, y.data, shift, owner.rowFrom, owner.rowTo);
             else if (owner.rowTo >= 0) ops.convRows(packed, weights, alpha, beta, false, relu, y, owner.rowFrom, owner.rowTo);
             else if (relu) ops.convRelu(packed, weights, alpha, beta, y);

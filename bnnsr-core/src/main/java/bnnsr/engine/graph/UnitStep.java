@@ -70,11 +70,8 @@ final class UnitStep implements EngineModel.Step {
         packed = PackedActivations.reuse(packed, x.n, x.h, x.w, channels, conv.k() / 2);
         if (prepacked != x) ops.pack(x, signs, packed);
         prepacked = null;
-        int from = 0, to = x.n * x.h;
-        if (owner.rowTo() >= 0) {       // a band: the input rows of the output rows to keep
-            from = owner.rowFrom() / r;
-            to = (owner.rowTo() + r - 1) / r;
-        }
+        EngineModel.Rows rows = owner.inputRows(x.n * x.h, r);      // in a band: the input rows of the output rows to keep
+        int from = rows.from(), to = rows.to();
         // in a band, the output rows may go straight into the caller's row store (r rows per input row)
         EngineModel.Output o = owner.output(x.n, x.h * r, x.w * r, channels, r);
         Tensor y = o.tensor();
