@@ -11,8 +11,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Why: a section through the fork-join pool costs 15-40 us here (Zen 5 VM, measured with trivial bodies): the
  * caller parks, a worker is unparked, and waking a halted vCPU goes through the hypervisor. The engine runs
- * thousands of sections per image in the band schedule (a few per step and band), so that alone was ~100 ms of a
- * 320x180 x4 image in 8-row bands, and 2-4% of a single binary layer. A worker that is still spinning starts
+ * thousands of sections per image in the band schedule (a few per step and band): srresnet-bam's binary part on a
+ * 320x180 x4 image in 8-row bands took 145-229 ms through the pool, 101-143 ms with this team (interleaved runs in
+ * one JVM). A worker that is still spinning starts
  * within a fraction of a microsecond; one that has parked (after {@link #SPIN_NANOS} without work) is unparked
  * as before. The chunks are {@link Chunks#start}'s, whoever runs them: results do not change.
  * <p>

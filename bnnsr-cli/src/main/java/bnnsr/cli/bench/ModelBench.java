@@ -39,8 +39,7 @@ public final class ModelBench {
      * @param bandMs    median time of the same image forced through the band schedule ({@link BandRunner}), at the
      *                  band height {@code upscale} uses for its width
      * @param steps     the profiled runs per step (its median), in schedule order
-     * @param bandBinaryMs the binary part in the band schedule (profiled as above, the same band height as bandMs):
-     *                  there the activations between binary steps stay in cache
+     * @param bandBinaryMs the binary part in the band schedule (profiled as above, the same band height as bandMs)
      * @param bandPopcountMs the popcount kernels alone (the whole image's), timed after each of those profiled runs
      * @param bandSteps the band schedule's time per step (summed over bands, median of the profiled runs)
      */
